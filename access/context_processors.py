@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from access.policy import Action, role_may
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """What the navigation bar may offer the signed-in user."""
+    user = getattr(request, "user", None)
+    return {
+        "nav_members": role_may(user, Action.VIEW_MEMBER),
+    }

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import Organization, User
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "phone", "email", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "first_name", "last_name", "organization", "role"]
+    list_filter = ["role", "organization", "is_active", "is_staff"]
+    list_select_related = ["organization"]
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("IPS Portal", {"fields": ("organization", "role", "job_title", "phone")}),
+    )
+    add_fieldsets = (
+        *UserAdmin.add_fieldsets,
+        ("IPS Portal", {"fields": ("organization", "role")}),
+    )

@@ -1,0 +1,90 @@
+"""Reads behind each role's home page."""
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from access.policy import scope_members
+from accounts.models import Organization, User
+from members.models import Member
+from providers.models import County, ProviderSite
+from referrals.models import Referral
+from referrals.selectors import referral_list
+
+
+def caseload_for_specialist(user: User) -> QuerySet[Member]:
+    """Members whose accepted referral names this specialist."""
+    return (
+        scope_members(user, Member.objects.all())
+        .filter(
+            referrals__specialist=user,
+            referrals__status=Referral.Status.ACCEPTED,
+        )
+        .select_related("county", "payer")
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def team_for_supervisor(user: User) -> QuerySet[User]:
+    """The supervisor's provider staff, each with their active caseload count."""
+    return (
+        User.objects.filter(
+            organization_id=user.organization_id,
+            role=User.Role.IPS_SPECIALIST,
+            is_active=True,
+        )
+        .annotate(
+            caseload=Count(
+                "assigned_referrals",
+                filter=Q(assigned_referrals__status=Referral.Status.ACCEPTED),
+            )
+        )
+        .order_by("last_name", "first_name")
+    )
+
+
+def home_context(user: Any) -> dict[str, Any]:
+    """Everything a user's home page shows, by role. A fixed few queries."""
+    role = user.role
+    if role == User.Role.CASE_MANAGER:
+        return {
+            "member_count": scope_members(user, Member.objects.all()).count(),
+            "waiting_referrals": list(
+                referral_list(user, Referral.Status.PENDING)[:20]
+            ),
+        }
+    if role == User.Role.IPS_SPECIALIST:
+        return {"caseload": list(caseload_for_specialist(user)[:50])}
+    if role == User.Role.IPS_SUPERVISOR:
+        return {
+            "new_referrals": list(referral_list(user, Referral.Status.PENDING)[:20]),
+            "team": list(team_for_supervisor(user)),
+        }
+    if role == User.Role.PROGRAM_REVIEWER:
+        return {"providers": list(provider_list_with_active_counts())}
+    return {
+        "organization_count": Organization.objects.count(),
+        "provider_count": ProviderSite.objects.count(),
+        "county_count": County.objects.count(),
+        "user_count": User.objects.count(),
+    }
+
+
+def provider_list_with_active_counts() -> QuerySet[ProviderSite]:
+    return (
+        ProviderSite.objects.select_related("organization")
+        .annotate(
+            active_members=Count(
+                "referrals__member",
+                filter=Q(referrals__status=Referral.Status.ACCEPTED),
+                distinct=True,
+            ),
+            waiting_referrals=Count(
+                "referrals",
+                filter=Q(referrals__status=Referral.Status.PENDING),
+                distinct=True,
+            ),
+        )
+        .order_by("organization__name")
+    )

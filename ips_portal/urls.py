@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "IPS Portal administration"
+admin.site.site_title = "IPS Portal admin"
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("providers/", include("providers.urls")),
+    path("members/", include("members.urls")),
+    path("admin/", admin.site.urls),
+]

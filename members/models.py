@@ -1,0 +1,56 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organization
+from payers.models import Payer
+from providers.models import County
+
+
+class Member(models.Model):
+    """A job seeker in IPS: protected health information throughout.
+
+    Pages and URLs name a member only by ``public_id``, an opaque id, never
+    by name, Medicaid ID or birth date.
+    """
+
+    class DiagnosisCategory(models.TextChoices):
+        SMI = "smi", "Serious mental illness (SMI)"
+        SMI_WITH_SUD = "smi_sud", "SMI with co-occurring substance use disorder"
+        SED = "sed", "Serious emotional disturbance"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    birth_date = models.DateField()
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="members")
+    managing_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="managed_members",
+        help_text="The MCO, IME or case-management agency that manages the case.",
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_members",
+        null=True,
+        blank=True,
+    )
+    diagnosis_category = models.CharField(
+        max_length=10, choices=DiagnosisCategory.choices
+    )
+    medicaid_id = models.CharField(max_length=8, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PayersConfig(AppConfig):
+    name = "payers"
+    verbose_name = "Payers and fee schedules"

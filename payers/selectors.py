@@ -1,0 +1,70 @@
+"""Fee lookups: the rate in force for a payer, a service and a date."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from payers.models import FeeRate, FeeSchedule, Payer
+from payers.services_catalog import UNIT_OF_SERVICE, Service
+
+
+class FeeScheduleNotInForce(ValueError):
+    """No fee schedule covers the date asked about."""
+
+
+@dataclass(frozen=True)
+class FeeQuote:
+    service: Service
+    rate: Decimal
+    unit: str
+    schedule: FeeSchedule
+
+    @property
+    def is_negotiated(self) -> bool:
+        return self.schedule.payer_id is not None
+
+
+def fee_quote_get(payer: Payer, service: Service, on: datetime.date) -> FeeQuote:
+    """Return the rate in force for the payer and service on a date.
+
+    A payer's own negotiated schedule in force that day wins when it lists
+    the service; otherwise the posted schedule in force that day applies.
+    Among schedules in force, the one that began latest wins. A date before
+    the first posted schedule raises FeeScheduleNotInForce with a message
+    fit to show next to the date field. One query (two on a refusal).
+    """
+    in_force = Q(schedule__effective_on__lte=on) & (
+        Q(schedule__ends_on__isnull=True) | Q(schedule__ends_on__gte=on)
+    )
+    rates = list(
+        FeeRate.objects.select_related("schedule")
+        .filter(in_force, service=service)
+        .filter(Q(schedule__payer=payer) | Q(schedule__payer__isnull=True))
+        .order_by("-schedule__effective_on")
+    )
+    if not rates:
+        raise FeeScheduleNotInForce(_not_in_force_message(on))
+
+    negotiated = [rate for rate in rates if rate.schedule.payer_id is not None]
+    chosen = (negotiated or rates)[0]
+    return FeeQuote(
+        service=Service(service),
+        rate=chosen.rate,
+        unit=UNIT_OF_SERVICE[service],
+        schedule=chosen.schedule,
+    )
+
+
+def _not_in_force_message(on: datetime.date) -> str:
+    first = (
+        FeeSchedule.objects.filter(payer__isnull=True).order_by("effective_on").first()
+    )
+    asked = on.strftime("%m/%d/%Y")
+    if first is None:
+        return f"No fee schedule is in force on {asked}."
+    begins = first.effective_on.strftime("%m/%d/%Y")
+    return (
+        f"No fee schedule is in force on {asked}: the first schedule begins {begins}."
+    )

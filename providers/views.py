@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from providers.models import County
+from providers.selectors import (
+    provider_list_for_directory,
+    provider_suggestions_for_county,
+)
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    """The IPS provider directory, filterable by county.
+
+    The county filter is reference data, not member data, so it may live in
+    the query string and be bookmarked.
+    """
+    counties = list(County.objects.order_by("name"))
+    fips_code = request.GET.get("county", "")
+    county = next((c for c in counties if c.fips_code == fips_code), None)
+    sites = list(provider_list_for_directory())
+
+    suggestions = None
+    if county is not None:
+        suggestions = provider_suggestions_for_county(county, sites)
+    return render(
+        request,
+        "providers/directory.html",
+        {
+            "counties": counties,
+            "county": county,
+            "county_not_found": bool(fips_code) and county is None,
+            "sites": sites,
+            "suggestions": suggestions,
+        },
+    )
