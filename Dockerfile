@@ -1,0 +1,13 @@
+# Production-like image for docker-compose.yml (not exercised by CI).
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=ips_portal.settings.production
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt gunicorn==27.0.1
+COPY . .
+RUN DJANGO_SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    CELERY_BROKER_URL=memory:// DJANGO_ALLOWED_HOSTS=build \
+    python manage.py collectstatic --no-input
+USER nobody
+CMD ["gunicorn", "ips_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,85 @@
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import MemberFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_member_list_queries_do_not_grow_with_members(
+    client: Client, case_manager: User
+) -> None:
+    client.force_login(case_manager)
+    MemberFactory.create_batch(3, managing_organization=case_manager.organization)
+    few = count_queries(client, reverse("members:list"))
+
+    MemberFactory.create_batch(40, managing_organization=case_manager.organization)
+    many = count_queries(client, reverse("members:list"))
+
+    assert few == many
+
+
+def test_member_page_queries_do_not_grow_with_referrals(
+    client: Client, case_manager: User, provider_a: object
+) -> None:
+    client.force_login(case_manager)
+    member = MemberFactory(managing_organization=case_manager.organization)
+    ReferralFactory(member=member, provider=provider_a)
+    url = reverse("members:detail", args=[member.public_id])
+    few = count_queries(client, url)
+
+    ReferralFactory.create_batch(5, member=member, provider=provider_a)
+    many = count_queries(client, url)
+
+    assert few == many
+
+
+def test_search_by_medicaid_id_in_any_case(client: Client, case_manager: User) -> None:
+    wanted = MemberFactory(
+        managing_organization=case_manager.organization, medicaid_id="1234567A"
+    )
+    MemberFactory(managing_organization=case_manager.organization)
+    client.force_login(case_manager)
+
+    client.post(reverse("members:list"), {"search": "1234567a"})
+
+    assert list(client.get(reverse("members:list")).context["page"]) == [wanted]
+
+
+def test_search_by_first_and_last_name(client: Client, case_manager: User) -> None:
+    wanted = MemberFactory(
+        managing_organization=case_manager.organization,
+        first_name="Ludmila",
+        last_name="Ferncastle",
+    )
+    MemberFactory(managing_organization=case_manager.organization, first_name="Ludmila")
+    client.force_login(case_manager)
+
+    client.post(reverse("members:list"), {"search": "ludmila fern"})
+
+    assert list(client.get(reverse("members:list")).context["page"]) == [wanted]
+
+
+def test_search_never_reaches_outside_the_scope(
+    client: Client, case_manager: User, outsider_case_manager: User
+) -> None:
+    MemberFactory(
+        managing_organization=outsider_case_manager.organization, medicaid_id="7777777Z"
+    )
+    client.force_login(case_manager)
+
+    client.post(reverse("members:list"), {"search": "7777777Z"})
+    response = client.get(reverse("members:list"))
+
+    assert list(response.context["page"]) == []
+    assert "No member you can see matches" in response.content.decode()
