@@ -109,14 +109,16 @@ def test_member_search_terms_stay_out_of_the_url(
     assert [m.first_name for m in shown.context["page"]] == ["Quinnella"]
 
 
-def run_python_with_settings(module: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_python_with_settings(
+    module: str, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     clean = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
-    return subprocess.run(  # noqa: S603 (fixed arguments, our own interpreter)
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=settings.BASE_DIR,
         env=clean,

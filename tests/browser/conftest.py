@@ -75,7 +75,9 @@ def portal_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}; scripts/test installs it.")
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}; scripts/test installs it."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

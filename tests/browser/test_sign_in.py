@@ -47,11 +47,15 @@ def test_case_manager_filters_the_provider_directory_by_keyboard(
     expect(page.get_by_role("button", name="Show providers")).to_be_focused()
     page.keyboard.press("Enter")
 
-    expect(page.get_by_text("No IPS provider serves Dubuque County yet")).to_be_visible()
+    expect(
+        page.get_by_text("No IPS provider serves Dubuque County yet")
+    ).to_be_visible()
     expect(
         page.get_by_role("heading", name="Planning to serve Dubuque County")
     ).to_be_visible()
-    expect(page.get_by_role("heading", name="Goodwill, Inc. of N.E. Iowa")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Goodwill, Inc. of N.E. Iowa")
+    ).to_be_visible()
 
 
 def test_skip_link_is_the_first_stop_for_keyboard_users(

@@ -53,7 +53,9 @@ def test_a_date_before_the_first_schedule_is_refused_plainly(wellpoint: Payer) -
     )
 
 
-def test_negotiated_rate_wins_for_its_payer_only(wellpoint: Payer, molina: Payer) -> None:
+def test_negotiated_rate_wins_for_its_payer_only(
+    wellpoint: Payer, molina: Payer
+) -> None:
     negotiated(wellpoint, datetime.date(2026, 1, 1), JOB_DEVELOPMENT_1="2500.00")
     on = datetime.date(2026, 3, 1)
 
@@ -100,7 +102,9 @@ def test_ended_negotiated_schedule_gives_way_to_posted(wellpoint: Payer) -> None
     last_day = fee_quote_get(
         wellpoint, Service.JOB_DEVELOPMENT_1, datetime.date(2026, 6, 30)
     )
-    after = fee_quote_get(wellpoint, Service.JOB_DEVELOPMENT_1, datetime.date(2026, 7, 1))
+    after = fee_quote_get(
+        wellpoint, Service.JOB_DEVELOPMENT_1, datetime.date(2026, 7, 1)
+    )
 
     assert last_day.rate == Decimal("2500.00")
     assert after.rate == Decimal("2394.53")

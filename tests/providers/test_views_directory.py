@@ -60,7 +60,9 @@ def test_a_county_nobody_plans_to_serve_lists_all_providers(
     assert len(adair.others) == 8
 
 
-def test_the_directory_shows_staff_and_contacts(client: Client, case_manager: User) -> None:
+def test_the_directory_shows_staff_and_contacts(
+    client: Client, case_manager: User
+) -> None:
     client.force_login(case_manager)
 
     page = client.get(reverse("providers:directory")).content.decode()
