@@ -18,10 +18,10 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_filter = ["role", "organization", "is_active", "is_staff"]
     list_select_related = ["organization"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("IPS Portal", {"fields": ("organization", "role", "job_title", "phone")}),
     )
     add_fieldsets = (
-        *UserAdmin.add_fieldsets,
+        *(UserAdmin.add_fieldsets or ()),
         ("IPS Portal", {"fields": ("organization", "role")}),
     )

@@ -30,7 +30,7 @@ def team_for_supervisor(user: User) -> QuerySet[User]:
     """The supervisor's provider staff, each with their active caseload count."""
     return (
         User.objects.filter(
-            organization_id=user.organization_id,
+            organization=user.organization,
             role=User.Role.IPS_SPECIALIST,
             is_active=True,
         )

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -6,7 +8,7 @@ from django.shortcuts import render
 from accounts.models import User
 from accounts.selectors import home_context
 
-HOME_TEMPLATES = {
+HOME_TEMPLATES: dict[str, str] = {
     User.Role.CASE_MANAGER: "accounts/home_case_manager.html",
     User.Role.IPS_SPECIALIST: "accounts/home_specialist.html",
     User.Role.IPS_SUPERVISOR: "accounts/home_supervisor.html",
@@ -26,5 +28,6 @@ class SignOutView(auth_views.LogoutView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    template = HOME_TEMPLATES.get(request.user.role, HOME_TEMPLATES["administrator"])
-    return render(request, template, home_context(request.user))
+    user = cast(User, request.user)  # login_required: never anonymous here
+    template = HOME_TEMPLATES.get(user.role, HOME_TEMPLATES[User.Role.ADMINISTRATOR])
+    return render(request, template, home_context(user))

@@ -79,7 +79,8 @@ def provider_suggestions_for_county(
 
     serving, planned, others = [], [], []
     for site in sites:
-        statuses = {area.status for area in site.areas if area.county_id == county.pk}
+        areas: list[ServiceArea] = site.areas  # type: ignore[attr-defined]  # prefetched to_attr
+        statuses = {area.status for area in areas if area.county_id == county.pk}
         if ServiceArea.Status.CURRENT in statuses:
             serving.append(site)
         elif ServiceArea.Status.PLANNED in statuses:

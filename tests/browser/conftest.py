@@ -99,7 +99,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1366, "height": 850})
     page = context.new_page()
-    page.console_messages_seen = []  # type: ignore[attr-defined] (test-only note)
+    page.console_messages_seen = []  # type: ignore[attr-defined]  # a test-only note
     page.on("console", lambda message: page.console_messages_seen.append(message))  # type: ignore[attr-defined]
     yield page
     context.close()

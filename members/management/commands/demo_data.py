@@ -130,6 +130,9 @@ class Command(BaseCommand):
         for number, row in enumerate(DEMO_MEMBERS, start=1):
             (first, last, born, county, payer, cm, slug, status, position) = row
             case_manager = users[cm]
+            organization = case_manager.organization
+            if organization is None:
+                raise CommandError(f"Demo case manager {cm} has no organization.")
             medicaid_id = None
             if payers[payer].is_medicaid:
                 medicaid_id = f"{9000000 + number:07d}D"
@@ -140,7 +143,7 @@ class Command(BaseCommand):
                 defaults={
                     "county": counties[county],
                     "payer": payers[payer],
-                    "managing_organization": case_manager.organization,
+                    "managing_organization": organization,
                     "case_manager": case_manager,
                     "diagnosis_category": Member.DiagnosisCategory.SMI,
                     "medicaid_id": medicaid_id,
