@@ -119,18 +119,25 @@ def member_scope(user: Any) -> Q:
     if user.role == Role.CASE_MANAGER:
         return Q(managing_organization_id=user.organization_id)
 
-    live_referral = Q(referrals__status__in=Referral.PROVIDER_SEES_MEMBER)
+    # Provider staff work members whose referral waits for them, and
+    # members with an episode (open or closed) at their provider.
+    waiting = Q(referrals__status=Referral.Status.PENDING)
     if user.role == Role.PROGRAM_REVIEWER:
-        return live_referral
+        return waiting | Q(episodes__isnull=False)
 
     provider_id = _provider_id(user)
     if provider_id is None:
         return Q(pk__in=[])
-    at_provider = live_referral & Q(referrals__provider_id=provider_id)
+    if _own_caseload_only(user):
+        return Q(episodes__provider_id=provider_id, episodes__specialist_id=user.pk)
+    return (waiting & Q(referrals__provider_id=provider_id)) | Q(
+        episodes__provider_id=provider_id
+    )
+
+
+def _own_caseload_only(user: User) -> bool:
     site = user.organization.provider_site
-    if user.role == Role.IPS_SPECIALIST and site.specialists_see_own_caseload_only:
-        at_provider &= Q(referrals__specialist_id=user.pk)
-    return at_provider
+    return user.role == Role.IPS_SPECIALIST and site.specialists_see_own_caseload_only
 
 
 def scope_members(user: Any, members: QuerySet[Member]) -> QuerySet[Member]:
@@ -159,9 +166,8 @@ def scope_referrals(user: Any, referrals: QuerySet[Referral]) -> QuerySet[Referr
         if provider_id is None:
             return referrals.none()
         mine = referrals.filter(provider_id=provider_id)
-        site = user.organization.provider_site
-        if user.role == Role.IPS_SPECIALIST and site.specialists_see_own_caseload_only:
-            mine = mine.filter(specialist_id=user.pk)
+        if _own_caseload_only(user):
+            mine = mine.filter(episode__specialist_id=user.pk)
         return mine
     if user.role == Role.CASE_MANAGER:
         return referrals.filter(member__managing_organization_id=user.organization_id)

@@ -8,20 +8,17 @@ from access.policy import scope_members
 from accounts.models import Organization, User
 from members.models import Member
 from providers.models import County, ProviderSite
-from referrals.models import Referral
+from referrals.models import Episode, Referral
 from referrals.selectors import referral_list
 
 
 def caseload_for_specialist(user: User) -> QuerySet[Member]:
-    """Members whose accepted referral names this specialist."""
+    """Members whose open episode names this specialist."""
+    open_here = Episode.objects.filter(specialist=user, closed_on__isnull=True)
     return (
         scope_members(user, Member.objects.all())
-        .filter(
-            referrals__specialist=user,
-            referrals__status=Referral.Status.ACCEPTED,
-        )
+        .filter(pk__in=open_here.values("member_id"))
         .select_related("county", "payer")
-        .distinct()
         .order_by("last_name", "first_name")
     )
 
@@ -35,10 +32,7 @@ def team_for_supervisor(user: User) -> QuerySet[User]:
             is_active=True,
         )
         .annotate(
-            caseload=Count(
-                "assigned_referrals",
-                filter=Q(assigned_referrals__status=Referral.Status.ACCEPTED),
-            )
+            open_caseload=Count("caseload", filter=Q(caseload__closed_on__isnull=True))
         )
         .order_by("last_name", "first_name")
     )
@@ -76,8 +70,8 @@ def provider_list_with_active_counts() -> QuerySet[ProviderSite]:
         ProviderSite.objects.select_related("organization")
         .annotate(
             active_members=Count(
-                "referrals__member",
-                filter=Q(referrals__status=Referral.Status.ACCEPTED),
+                "episodes",
+                filter=Q(episodes__closed_on__isnull=True),
                 distinct=True,
             ),
             waiting_referrals=Count(

@@ -8,5 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("providers/", include("providers.urls")),
     path("members/", include("members.urls")),
+    path("", include("referrals.urls")),
+    path("", include("milestones.urls")),
     path("admin/", admin.site.urls),
 ]

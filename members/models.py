@@ -21,6 +21,11 @@ class Member(models.Model):
         SMI_WITH_SUD = "smi_sud", "SMI with co-occurring substance use disorder"
         SED = "sed", "Serious emotional disturbance"
 
+    class BenefitsPlanning(models.TextChoices):
+        NOT_YET = "not_yet", "Not yet"
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -43,7 +48,24 @@ class Member(models.Model):
     diagnosis_category = models.CharField(
         max_length=10, choices=DiagnosisCategory.choices
     )
+    # Unique where present: NULL for members funded only by IVRS or SNMIS.
     medicaid_id = models.CharField(max_length=8, null=True, blank=True, unique=True)
+    ivrs_counselor_name = models.CharField("IVRS counselor", max_length=120, blank=True)
+    ivrs_counselor_phone = models.CharField(
+        "IVRS counselor phone", max_length=40, blank=True
+    )
+    ivrs_counselor_email = models.EmailField("IVRS counselor email", blank=True)
+    benefits_planning = models.CharField(
+        max_length=12,
+        choices=BenefitsPlanning.choices,
+        default=BenefitsPlanning.NOT_YET,
+    )
+    benefits_planning_on = models.DateField(
+        "benefits planning date",
+        null=True,
+        blank=True,
+        help_text="When benefits planning took place, or is scheduled.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -53,4 +75,8 @@ class Member(models.Model):
         indexes = [models.Index(fields=["last_name", "first_name"])]
 
     def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"

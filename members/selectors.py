@@ -1,10 +1,13 @@
 """Reads of member records, always through the access policy."""
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from access.policy import scope_members
+from core.dates import iowa_today
 from members.models import Member
 from members.rules import medicaid_id_is_valid, medicaid_id_normalize
 
@@ -32,3 +35,73 @@ def member_list(user: Any, search: str = "") -> QuerySet[Member]:
                     Q(first_name__icontains=word) | Q(last_name__icontains=word)
                 )
     return members.order_by("last_name", "first_name", "pk")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event on a member's page, newest first."""
+
+    on: datetime.date
+    kind: str
+    title: str
+    subject: Any
+
+
+def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
+    """Return the member's story, newest first: referrals, episodes, rounds.
+
+    What the user may see of referrals follows the access policy. A fixed
+    number of queries whatever the number of referrals, episodes and
+    rounds.
+    """
+    from milestones.models import AuthorizationRound
+    from referrals.models import Episode, Referral
+    from referrals.selectors import referral_list
+
+    referrals = list(
+        referral_list(user)
+        .filter(member=member)
+        .select_related(
+            "referred_by", "responded_by", "redirected_to__provider__organization"
+        )
+    )
+    episodes = list(
+        Episode.objects.filter(member=member).select_related(
+            "provider__organization", "specialist"
+        )
+    )
+    rounds = list(
+        AuthorizationRound.objects.filter(member=member)
+        .select_related("payer", "authorized_by")
+        .prefetch_related("lines")
+    )
+
+    entries = []
+    for referral in referrals:
+        entries.append(
+            TimelineEntry(referral.referred_on, "referral", "Referred", referral)
+        )
+        if referral.status in (Referral.Status.REDIRECTED, Referral.Status.WITHDRAWN):
+            answered_on = iowa_today(referral.responded_at)
+            title = referral.get_status_display()
+            entries.append(
+                TimelineEntry(answered_on, "referral-answer", title, referral)
+            )
+    for episode in episodes:
+        entries.append(
+            TimelineEntry(episode.opened_on, "episode", "Accepted into IPS", episode)
+        )
+    for authorization in rounds:
+        entries.append(
+            TimelineEntry(
+                authorization.authorized_on,
+                "round",
+                "Milestones authorized",
+                authorization,
+            )
+        )
+
+    # Newest first; on one day, the later step of the path first.
+    order = {"referral": 0, "referral-answer": 1, "episode": 2, "round": 3}
+    entries.sort(key=lambda entry: (entry.on, order[entry.kind]), reverse=True)
+    return entries

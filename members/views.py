@@ -1,13 +1,21 @@
+from typing import cast
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from access.policy import Action, member_get, record_member_read, require
-from members.forms import MemberSearchForm
-from members.selectors import member_list
-from referrals.selectors import referral_list_for_member
+from access.policy import Action, member_get, record_member_read, require, role_may
+from accounts.models import User
+from core.dates import iowa_today
+from core.forms import add_service_errors
+from members.forms import MemberForm, MemberSearchForm
+from members.selectors import member_list, member_timeline
+from members.services import PossibleDuplicate, member_create, member_update
+from referrals.services import open_referral_problem
 
 # Search terms are names and Medicaid IDs: they are posted, kept in the
 # session and never put in a URL, where logs and browser history keep them.
@@ -42,21 +50,85 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "members/member_list.html",
-        {"form": form, "page": page, "search": search},
+        {
+            "form": form,
+            "page": page,
+            "search": search,
+            "can_add": role_may(request.user, Action.EDIT_MEMBER),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create_view(request: HttpRequest) -> HttpResponse:
+    actor = cast(User, request.user)
+    require(actor, Action.EDIT_MEMBER)
+    duplicates = []
+    form = MemberForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = member_create(
+                actor=actor,
+                data=form.cleaned_data,
+                duplicate_seen=form.cleaned_data["duplicate_seen"],
+            )
+        except PossibleDuplicate as warning:
+            duplicates = warning.matches
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(request, "Member added.")
+            return redirect("members:detail", member.public_id)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "duplicates": duplicates, "member": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    member = member_get(actor, public_id, Action.EDIT_MEMBER, request=request)
+    form = MemberForm(
+        request.POST or None, actor=actor, initial=MemberForm.initial_for(member)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_update(actor=actor, member=member, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(request, "Member record saved.")
+            return redirect("members:detail", member.public_id)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "duplicates": [], "member": member},
     )
 
 
 @login_required
 def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    member = member_get(
-        request.user,
-        public_id,
-        members=member_list(request.user),
-        request=request,
-    )
-    referrals = referral_list_for_member(request.user, member.pk)
+    user = request.user
+    member = member_get(user, public_id, members=member_list(user), request=request)
+    timeline = member_timeline(user, member)
+    episodes = [entry.subject for entry in timeline if entry.kind == "episode"]
+    open_episode = next((e for e in episodes if e.is_open), None)
+    can_refer = role_may(user, Action.REFER_MEMBER)
     return render(
         request,
         "members/member_detail.html",
-        {"member": member, "referrals": referrals},
+        {
+            "member": member,
+            "timeline": timeline,
+            "today": iowa_today(),
+            "open_episode": open_episode,
+            "can_edit": role_may(user, Action.EDIT_MEMBER),
+            "can_refer": can_refer and open_referral_problem(member) is None,
+            "can_authorize": role_may(user, Action.AUTHORIZE_SERVICES)
+            and open_episode is not None,
+        },
     )

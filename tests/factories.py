@@ -8,7 +8,7 @@ from accounts.models import Organization, User
 from members.models import Member
 from payers.models import Payer
 from providers.models import County, ProviderSite
-from referrals.models import Referral
+from referrals.models import Episode, Referral
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -59,6 +59,29 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     member = factory.SubFactory(MemberFactory)
     provider = factory.LazyFunction(lambda: provider_site("43-north-iowa"))
-    status = Referral.Status.ACCEPTED
+    status = Referral.Status.PENDING
     referred_by = factory.SubFactory(UserFactory)
     referred_on = datetime.date(2026, 2, 1)
+
+
+class EpisodeFactory(factory.django.DjangoModelFactory):
+    """An accepted referral and the episode it opened."""
+
+    class Meta:
+        model = Episode
+
+    member = factory.SubFactory(MemberFactory)
+    provider = factory.LazyFunction(lambda: provider_site("43-north-iowa"))
+    referral = factory.SubFactory(
+        ReferralFactory,
+        member=factory.SelfAttribute("..member"),
+        provider=factory.SelfAttribute("..provider"),
+        status=Referral.Status.ACCEPTED,
+    )
+    specialist = factory.LazyAttribute(
+        lambda episode: UserFactory(
+            organization=episode.provider.organization,
+            role=User.Role.IPS_SPECIALIST,
+        )
+    )
+    opened_on = datetime.date(2026, 2, 3)

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import MemberFactory, ReferralFactory
+from tests.factories import EpisodeFactory, MemberFactory
 
 TEMPLATE_DIRS = [Path(settings.BASE_DIR) / "templates"] + [
     path for path in Path(settings.BASE_DIR).glob("*/templates") if path.is_dir()
@@ -46,7 +46,7 @@ def test_member_pages_are_sent_with_no_store(
     client: Client, case_manager: User, provider_a: object
 ) -> None:
     member = MemberFactory(managing_organization=case_manager.organization)
-    ReferralFactory(member=member, provider=provider_a)
+    EpisodeFactory(member=member, provider=provider_a)
     client.force_login(case_manager)
 
     for url in (
@@ -82,7 +82,7 @@ def test_member_urls_carry_opaque_ids_not_names_or_medicaid_ids(
         first_name="Quinnella",
         medicaid_id="7654321Q",
     )
-    ReferralFactory(member=member, provider=provider_a)
+    EpisodeFactory(member=member, provider=provider_a)
     client.force_login(case_manager)
 
     url = reverse("members:detail", args=[member.public_id])

@@ -31,12 +31,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "csp",
+    "core",
     "accounts",
     "access",
     "providers",
     "payers",
     "members",
     "referrals",
+    "milestones",
 ]
 
 MIDDLEWARE = [

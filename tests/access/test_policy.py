@@ -12,7 +12,7 @@ from access.policy import Action, member_get, role_may, scope_members, scope_ref
 from accounts.models import User
 from members.models import Member
 from referrals.models import Referral
-from tests.factories import MemberFactory, ReferralFactory, UserFactory
+from tests.factories import EpisodeFactory, MemberFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def member_at_a(case_manager: User, specialist: User, provider_a: Any) -> Member:
     """A Wellpoint member referred to provider A, assigned to the specialist."""
     member = MemberFactory(managing_organization=case_manager.organization)
-    ReferralFactory(member=member, provider=provider_a, specialist=specialist)
+    EpisodeFactory(member=member, provider=provider_a, specialist=specialist)
     return member
 
 
@@ -29,7 +29,7 @@ def member_at_a(case_manager: User, specialist: User, provider_a: Any) -> Member
 def member_at_b(outsider_case_manager: User, outsider: User, provider_b: Any) -> Member:
     """An Iowa Total Care member referred to provider B."""
     member = MemberFactory(managing_organization=outsider_case_manager.organization)
-    ReferralFactory(member=member, provider=provider_b, specialist=outsider)
+    EpisodeFactory(member=member, provider=provider_b, specialist=outsider)
     return member
 
 
@@ -153,13 +153,16 @@ def test_specialists_narrowed_to_own_caseload_when_provider_asks(
 
 
 def test_provider_that_redirected_keeps_the_referral_not_the_member(
-    client: Client, supervisor: User, member_at_a: Member
+    client: Client, supervisor: User, provider_a: Any
 ) -> None:
-    referral = member_at_a.referrals.get()
+    member = MemberFactory()
+    referral = ReferralFactory(member=member, provider=provider_a)
+    assert detail_status(client, supervisor, member) == 200
+
     referral.status = Referral.Status.REDIRECTED
     referral.save()
 
-    assert detail_status(client, supervisor, member_at_a) == 404
+    assert detail_status(client, supervisor, member) == 404
     assert list(scope_referrals(supervisor, Referral.objects.all())) == [referral]
 
 
@@ -167,7 +170,7 @@ def test_provider_sees_member_of_a_pending_referral(
     client: Client, supervisor: User, outsider_supervisor: User, provider_a: Any
 ) -> None:
     member = MemberFactory()
-    ReferralFactory(member=member, provider=provider_a, status="pending")
+    ReferralFactory(member=member, provider=provider_a)
 
     assert detail_status(client, supervisor, member) == 200
     assert detail_status(client, outsider_supervisor, member) == 404

@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import MemberFactory, ReferralFactory
+from tests.factories import EpisodeFactory, MemberFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,8 @@ def test_empty_home_pages_say_what_will_appear(
 def test_supervisor_home_lists_new_referrals_of_their_provider_only(
     client: Client, supervisor: User, provider_a: object, provider_b: object
 ) -> None:
-    mine = ReferralFactory(provider=provider_a, status="pending")
-    theirs = ReferralFactory(provider=provider_b, status="pending")
+    mine = ReferralFactory(provider=provider_a)
+    theirs = ReferralFactory(provider=provider_b)
     client.force_login(supervisor)
 
     response = client.get("/")
@@ -55,7 +55,7 @@ def test_specialist_home_lists_their_caseload(
     client: Client, specialist: User, outsider: User, provider_a: object
 ) -> None:
     mine = MemberFactory()
-    ReferralFactory(member=mine, provider=provider_a, specialist=specialist)
+    EpisodeFactory(member=mine, provider=provider_a, specialist=specialist)
     MemberFactory()
     client.force_login(specialist)
 

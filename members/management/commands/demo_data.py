@@ -10,13 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Organization, User
+from core.dates import iowa_today
 from members.models import Member
+from members.services import member_create
 from payers.models import Payer
 from providers.models import County, ProviderSite
-from referrals.models import Referral
+from referrals.services import referral_accept, referral_create
 
 DEMO_PASSWORD = "ips-demo-2026"
 
@@ -66,6 +67,18 @@ DEMO_MEMBERS = [
     ("Dakota", "Fairweather", "1981-08-08", "Story", "SNMIS", "cm.tcm",
      "goodwill-central-eyerly-ball", "accepted", 3),
 ]  # fmt: skip
+
+
+DEMO_CONVERSATION = {
+    "wants_to_work": True,
+    "job_hopes": "Part-time work with people; money of their own.",
+    "concerns": "How earnings affect benefits.",
+    "knows_benefit_changes": "partly",
+    "importance": 8,
+    "confidence": 5,
+    "start_timing": "month",
+    "next_step": "Meet the IPS specialist this week.",
+}
 
 
 class Command(BaseCommand):
@@ -121,7 +134,7 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
 
     def _create_members(self) -> None:
-        today = timezone.localdate()
+        today = iowa_today()
         counties = {county.name: county for county in County.objects.all()}
         payers = {payer.short_name: payer for payer in Payer.objects.all()}
         users = {user.username: user for user in User.objects.all()}
@@ -130,36 +143,43 @@ class Command(BaseCommand):
         for number, row in enumerate(DEMO_MEMBERS, start=1):
             (first, last, born, county, payer, cm, slug, status, position) = row
             case_manager = users[cm]
-            organization = case_manager.organization
-            if organization is None:
-                raise CommandError(f"Demo case manager {cm} has no organization.")
-            medicaid_id = None
-            if payers[payer].is_medicaid:
-                medicaid_id = f"{9000000 + number:07d}D"
-            member, created = Member.objects.get_or_create(
+            if Member.objects.filter(
                 first_name=first,
                 last_name=last,
                 birth_date=datetime.date.fromisoformat(born),
-                defaults={
+            ).exists():
+                continue
+
+            medicaid_id = ""
+            if payers[payer].is_medicaid:
+                medicaid_id = f"{9000000 + number:07d}D"
+            member = member_create(
+                actor=case_manager,
+                data={
+                    "first_name": first,
+                    "last_name": last,
+                    "birth_date": datetime.date.fromisoformat(born),
                     "county": counties[county],
                     "payer": payers[payer],
-                    "managing_organization": organization,
                     "case_manager": case_manager,
                     "diagnosis_category": Member.DiagnosisCategory.SMI,
                     "medicaid_id": medicaid_id,
                 },
+                duplicate_seen=True,
             )
-            if not created:
-                continue
-
-            specialist = None
-            if position:
-                specialist = users.get(f"specialist{position}.{slug}")
-            Referral.objects.create(
+            referred_on = today - datetime.timedelta(days=7 * number)
+            referral = referral_create(
+                actor=case_manager,
                 member=member,
                 provider=sites[slug],
-                status=status,
-                specialist=specialist,
-                referred_by=case_manager,
-                referred_on=today - datetime.timedelta(days=7 * number),
+                referred_on=referred_on,
+                conversation=DEMO_CONVERSATION,
             )
+            if status == "accepted":
+                supervisor = users[f"supervisor.{slug}"]
+                referral_accept(
+                    actor=supervisor,
+                    referral=referral,
+                    specialist=users[f"specialist{position}.{slug}"],
+                    accepted_on=referred_on + datetime.timedelta(days=2),
+                )

@@ -1,0 +1,128 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from members.models import Member
+from milestones.rules import MILESTONE_OUTCOMES, Window
+from payers.models import Payer
+from payers.services_catalog import Service
+from referrals.models import Episode
+
+
+class AuthorizationRound(models.Model):
+    """One authorization of milestones in a member's service plan (PCSP).
+
+    The first round of an episode authorizes all four milestones up front;
+    a reauthorization after a job end usually fewer. Rates are looked up
+    for the round's payer on its authorization date and kept on its lines,
+    so a later change of fee schedule never changes an authorization.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="authorization_rounds"
+    )
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="authorization_rounds"
+    )
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="+")
+    authorized_on = models.DateField("authorization date")
+    plan_dated_on = models.DateField("service plan date")
+    plan_reference = models.CharField("service plan reference", max_length=60)
+    authorized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    void_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-authorized_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True) | ~models.Q(void_reason=""),
+                name="authorization_round_void_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Authorization round {self.public_id}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class MilestoneAuthorization(models.Model):
+    """One authorized milestone: its window, units, rate and payer's number."""
+
+    class Milestone(models.IntegerChoices):
+        EMPLOYMENT_PLAN = 1, "1 – " + MILESTONE_OUTCOMES[1]
+        FIRST_DAY = 2, "2 – " + MILESTONE_OUTCOMES[2]
+        RETENTION_45_DAYS = 3, "3 – " + MILESTONE_OUTCOMES[3]
+        RETENTION_90_DAYS = 4, "4 – " + MILESTONE_OUTCOMES[4]
+
+    round = models.ForeignKey(
+        AuthorizationRound, on_delete=models.PROTECT, related_name="lines"
+    )
+    milestone = models.PositiveSmallIntegerField(choices=Milestone.choices)
+    service = models.CharField(max_length=10, choices=Service.choices)
+    window_begins_on = models.DateField("window begins")
+    window_ends_on = models.DateField("window ends")
+    units = models.PositiveSmallIntegerField(default=1)
+    rate = models.DecimalField(max_digits=10, decimal_places=2)
+    authorization_number = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["milestone"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "milestone"], name="milestone_once_per_round"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(milestone__gte=1, milestone__lte=4),
+                name="milestone_number_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(window_ends_on__gte=models.F("window_begins_on")),
+                name="milestone_window_ends_after_it_begins",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(units__gte=1) & models.Q(rate__gt=0),
+                name="milestone_units_and_rate_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Milestone {self.milestone} of {self.round}"
+
+    @property
+    def window(self) -> Window:
+        return Window(self.window_begins_on, self.window_ends_on)
+
+    @property
+    def amount(self) -> Decimal:
+        return self.units * self.rate
+
+    @property
+    def code(self) -> str:
+        return Service(self.service).code
+
+    @property
+    def modifier(self) -> str:
+        return Service(self.service).modifier
