@@ -4,6 +4,7 @@ Pure functions: dates and amounts in, answers out. No ORM, no clock.
 """
 
 import datetime
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -92,7 +93,7 @@ def window_order_problems(windows: dict[int, Window]) -> dict[int, str]:
             problems[number] = "The window ends before it begins."
 
     ordered = sorted(windows.items())
-    for (earlier, before), (later, after) in zip(ordered, ordered[1:], strict=False):
+    for (earlier, before), (later, after) in itertools.pairwise(ordered):
         if later in problems or earlier in problems:
             continue
         if after.begins_on < before.begins_on or after.ends_on < before.ends_on:

@@ -37,7 +37,7 @@ def _line_forms(
             data,
             milestone=number,
             label=f"{number}. {MILESTONE_OUTCOMES[number]} "
-            f"({MILESTONE_SERVICES[number].code} {MILESTONE_SERVICES[number].modifier})",
+            f"({MILESTONE_SERVICES[number].label.split(' – ')[0]})",
             initial=(initial or {}).get(number, {"include": True}),
         )
         for number in MILESTONE_OUTCOMES
