@@ -10,4 +10,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "nav_members": role_may(user, Action.VIEW_MEMBER),
+        "nav_caseload": role_may(user, Action.REASSIGN_CASELOAD),
     }

@@ -2,7 +2,7 @@
 
 import re
 
-MEDICAID_ID_PATTERN = re.compile(r"^\d{7}[A-Z]$")
+MEDICAID_ID_PATTERN = re.compile(r"^[0-9]{7}[A-Z]$")
 
 
 def medicaid_id_normalize(raw: str) -> str:

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from access.policy import Action, require
 from accounts.models import User
+from core.dates import iowa_today
 from core.history import attribute_to
 from members.models import Member
 from milestones.models import AuthorizationRound, MilestoneAuthorization
@@ -76,6 +77,17 @@ def authorization_round_create(
 
     _check_lines(episode, lines)
     rates = _rates_on(payer, authorized_on, lines)
+    if authorized_on < episode.opened_on:
+        raise ValidationError(
+            {
+                "authorized_on": "The authorization date cannot be before the "
+                f"provider accepted the member ({episode.opened_on:%m/%d/%Y})."
+            }
+        )
+    if authorized_on > iowa_today():
+        raise ValidationError(
+            {"authorized_on": "The authorization date cannot be in the future."}
+        )
     if payer.is_medicaid and not cap_warning_seen:
         proposed = [
             (

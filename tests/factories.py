@@ -77,6 +77,11 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
         member=factory.SelfAttribute("..member"),
         provider=factory.SelfAttribute("..provider"),
         status=Referral.Status.ACCEPTED,
+        referred_on=factory.LazyAttribute(
+            lambda referral: (
+                referral.factory_parent.opened_on - datetime.timedelta(days=3)
+            )
+        ),
     )
     specialist = factory.LazyAttribute(
         lambda episode: UserFactory(
@@ -84,4 +89,4 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
             role=User.Role.IPS_SPECIALIST,
         )
     )
-    opened_on = datetime.date(2026, 2, 3)
+    opened_on = datetime.date(2026, 1, 10)

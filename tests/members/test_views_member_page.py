@@ -1,0 +1,113 @@
+"""The member page: the whole story, in a fixed number of queries."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from members.models import Member
+from milestones.rules import Window
+from referrals.models import Referral
+from tests.factories import (
+    EpisodeFactory,
+    MemberFactory,
+    ReferralFactory,
+    provider_site,
+)
+from tests.milestones.helpers import authorize
+
+pytestmark = pytest.mark.django_db
+
+# Late enough that every authorization date below is in the past.
+LATER = datetime.datetime(2029, 6, 1, 12, 0, tzinfo=datetime.UTC)
+
+
+def add_episode_with_rounds(case_manager: User, member: Member, year: int) -> None:
+    """A closed-by-the-end episode with two authorization rounds."""
+    episode = EpisodeFactory(
+        member=member,
+        provider=provider_site("43-north-iowa"),
+        opened_on=datetime.date(year, 1, 5),
+    )
+    authorize(
+        case_manager,
+        member,
+        windows={
+            1: Window(datetime.date(year, 2, 1), datetime.date(year, 3, 31)),
+            2: Window(datetime.date(year, 4, 1), datetime.date(year, 4, 30)),
+            3: Window(datetime.date(year, 5, 1), datetime.date(year, 5, 31)),
+            4: Window(datetime.date(year, 7, 1), datetime.date(year, 7, 31)),
+        },
+        authorized_on=datetime.date(year, 1, 20),
+    )
+    authorize(
+        case_manager,
+        member,
+        windows={
+            2: Window(datetime.date(year, 9, 1), datetime.date(year, 9, 30)),
+            3: Window(datetime.date(year, 10, 1), datetime.date(year, 10, 31)),
+            4: Window(datetime.date(year, 12, 1), datetime.date(year, 12, 31)),
+        },
+        numbers=(2, 3, 4),
+        authorized_on=datetime.date(year, 8, 20),
+    )
+    episode.closed_on = datetime.date(year, 12, 31)
+    episode.save()
+
+
+def queries_for_member_page(client: Client, member: Member) -> int:
+    url = reverse("members:detail", args=[member.public_id])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@time_machine.travel(LATER, tick=False)
+def test_member_page_queries_do_not_grow_with_episodes_and_rounds(
+    client: Client, case_manager: User
+) -> None:
+    member = MemberFactory(managing_organization=case_manager.organization)
+    add_episode_with_rounds(case_manager, member, 2026)
+    client.force_login(case_manager)
+    small = queries_for_member_page(client, member)
+
+    add_episode_with_rounds(case_manager, member, 2027)
+    add_episode_with_rounds(case_manager, member, 2028)
+    ReferralFactory(member=member, status=Referral.Status.WITHDRAWN)
+    large = queries_for_member_page(client, member)
+
+    assert small == large
+
+
+def test_timeline_is_newest_first(client: Client, case_manager: User) -> None:
+    member = MemberFactory(managing_organization=case_manager.organization)
+    add_episode_with_rounds(case_manager, member, 2026)
+    client.force_login(case_manager)
+
+    timeline = client.get(reverse("members:detail", args=[member.public_id])).context[
+        "timeline"
+    ]
+
+    dates = [entry.on for entry in timeline]
+    assert dates == sorted(dates, reverse=True)
+    assert [entry.kind for entry in timeline] == [
+        "round",
+        "round",
+        "episode",
+        "referral",
+    ]
+
+
+def test_dates_read_as_iowa_writes_them(client: Client, case_manager: User) -> None:
+    member = MemberFactory(managing_organization=case_manager.organization)
+    add_episode_with_rounds(case_manager, member, 2026)
+    client.force_login(case_manager)
+
+    page = client.get(reverse("members:detail", args=[member.public_id]))
+
+    assert "05/01/2026 – 05/31/2026" in page.content.decode()

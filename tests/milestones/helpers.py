@@ -1,0 +1,45 @@
+"""Building blocks for milestone tests."""
+
+import datetime
+from typing import Any
+
+from accounts.models import User
+from members.models import Member
+from milestones.models import AuthorizationRound
+from milestones.rules import Window, milestone_windows_propose
+from milestones.services import MilestoneLineInput, authorization_round_create
+
+IOWA_EXAMPLE = milestone_windows_propose(
+    datetime.date(2026, 2, 1), datetime.date(2026, 4, 1)
+)
+
+
+def lines_for(
+    windows: dict[int, Window], numbers: tuple[int, ...] = (1, 2, 3, 4)
+) -> list[MilestoneLineInput]:
+    return [
+        MilestoneLineInput(
+            milestone=n, window=windows[n], authorization_number=f"PA-2026-00{n}"
+        )
+        for n in numbers
+    ]
+
+
+def authorize(
+    actor: User,
+    member: Member,
+    windows: dict[int, Window] = IOWA_EXAMPLE,
+    numbers: tuple[int, ...] = (1, 2, 3, 4),
+    **overrides: Any,
+) -> AuthorizationRound:
+    arguments: dict[str, Any] = {
+        "actor": actor,
+        "member": member,
+        "payer": member.payer,
+        "authorized_on": datetime.date(2026, 1, 20),
+        "plan_dated_on": datetime.date(2026, 1, 15),
+        "plan_reference": "PCSP-DEMO-1",
+        "lines": lines_for(windows, numbers),
+    }
+    arguments.update(overrides)
+    return authorization_round_create(**arguments)
