@@ -99,6 +99,10 @@ def role_may(user: Any, action: Action) -> bool:
     """Whether the user's role grants the action on records in scope."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    # An organization switched off in the admin takes its people's access
+    # with it, whatever their own accounts say.
+    if user.organization is not None and not user.organization.is_active:
+        return False
     return action in ROLE_ACTIONS.get(user.role, frozenset())
 
 
@@ -136,8 +140,12 @@ def member_scope(user: Any) -> Q:
 
 
 def _own_caseload_only(user: User) -> bool:
-    site = user.organization.provider_site
-    return user.role == Role.IPS_SPECIALIST and site.specialists_see_own_caseload_only
+    site = getattr(user.organization, "provider_site", None)
+    if site is None:
+        return False
+    return bool(
+        user.role == Role.IPS_SPECIALIST and site.specialists_see_own_caseload_only
+    )
 
 
 def scope_members(user: Any, members: QuerySet[Member]) -> QuerySet[Member]:

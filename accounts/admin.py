@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Organization, User
@@ -25,3 +26,15 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
         *(UserAdmin.add_fieldsets or ()),
         ("IPS Portal", {"fields": ("organization", "role")}),
     )
+
+    # Fields that decide what someone may see. Nobody sets their own: an
+    # administrator who needs member access asks another administrator.
+    SCOPE_FIELDS = ("organization", "role", "is_staff", "is_superuser", "is_active")
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: User | None = None
+    ) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            readonly += (*self.SCOPE_FIELDS, "groups", "user_permissions")
+        return readonly

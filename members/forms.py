@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -67,8 +67,10 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case_manager"].queryset = User.objects.filter(
-            organization_id=actor.organization_id,
+        cast(
+            forms.ModelChoiceField, self.fields["case_manager"]
+        ).queryset = User.objects.filter(
+            organization=actor.organization,
             role=User.Role.CASE_MANAGER,
             is_active=True,
         ).order_by("last_name", "first_name")

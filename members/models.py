@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organization
+from members.rules import name_fold
 from payers.models import Payer
 from providers.models import County
 
@@ -29,6 +30,11 @@ class Member(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    # The name folded for search (members.rules.name_fold), kept in step by
+    # save() so that every way of writing a member keeps it right.
+    name_search_key = models.CharField(
+        max_length=220, editable=False, db_index=True, default=""
+    )
     birth_date = models.DateField()
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="members")
@@ -75,7 +81,16 @@ class Member(models.Model):
         indexes = [models.Index(fields=["last_name", "first_name"])]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        # Opaque on purpose: the admin and error reports print __str__, and
+        # neither may show a member's name.
+        return f"Member {self.public_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_search_key = name_fold(f"{self.first_name} {self.last_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_search_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def full_name(self) -> str:

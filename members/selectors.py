@@ -4,19 +4,20 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from access.policy import scope_members
 from core.dates import iowa_today
 from members.models import Member
-from members.rules import medicaid_id_is_valid, medicaid_id_normalize
+from members.rules import medicaid_id_is_valid, medicaid_id_normalize, name_fold
 
 
 def member_list(user: Any, search: str = "") -> QuerySet[Member]:
     """Return the members the user may see, optionally matching a search.
 
     A search that reads as a Medicaid ID matches that ID exactly; anything
-    else matches names, every word against the first or last name. The
+    else matches names: every word must appear in the member's name, with
+    accents, case and apostrophes ignored (members.rules.name_fold). The
     related rows shown in lists are joined, so a page of any length costs
     the same few queries.
     """
@@ -30,10 +31,8 @@ def member_list(user: Any, search: str = "") -> QuerySet[Member]:
         if medicaid_id_is_valid(normalized):
             members = members.filter(medicaid_id=normalized)
         else:
-            for word in search.split():
-                members = members.filter(
-                    Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                )
+            for word in name_fold(search).split():
+                members = members.filter(name_search_key__contains=word)
     return members.order_by("last_name", "first_name", "pk")
 
 

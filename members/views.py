@@ -24,7 +24,7 @@ MEMBERS_PER_PAGE = 50
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def member_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_MEMBER)
     if request.method == "POST":

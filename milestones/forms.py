@@ -39,7 +39,8 @@ class MilestoneLineForm(forms.Form):
     )
 
     def __init__(self, *args: Any, milestone: int, label: str, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=f"m{milestone}", **kwargs)
+        kwargs["prefix"] = f"m{milestone}"
+        super().__init__(*args, **kwargs)
         self.milestone = milestone
         self.label = label
 

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +23,7 @@ from milestones.rules import (
 from milestones.selectors import cap_lines_for_member
 from payers.models import Payer
 from payers.selectors import FeeScheduleNotInForce, fee_quote_get
+from referrals.models import Episode
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def authorization_round_create(
     return authorization
 
 
-def _check_lines(episode: object, lines: list[MilestoneLineInput]) -> None:
+def _check_lines(episode: Episode, lines: list[MilestoneLineInput]) -> None:
     numbers = [line.milestone for line in lines]
     if not lines:
         raise ValidationError("Choose at least one milestone to authorize.")
@@ -162,7 +164,7 @@ def _check_lines(episode: object, lines: list[MilestoneLineInput]) -> None:
 
 def _rates_on(
     payer: Payer, authorized_on: datetime.date, lines: list[MilestoneLineInput]
-) -> dict[int, object]:
+) -> dict[int, Decimal]:
     try:
         return {
             line.milestone: fee_quote_get(

@@ -15,6 +15,15 @@ class FeeRateInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(FeeRate)
+class FeeRateAdmin(SimpleHistoryAdmin):
+    """Rates also have their own page, so each rate's history can be read."""
+
+    list_display = ["schedule", "service", "rate"]
+    list_filter = ["schedule", "service"]
+    list_select_related = ["schedule"]
+
+
 @admin.register(FeeSchedule)
 class FeeScheduleAdmin(SimpleHistoryAdmin):
     list_display = ["name", "payer", "effective_on", "ends_on"]

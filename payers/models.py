@@ -66,6 +66,9 @@ class FeeSchedule(models.Model):
             models.UniqueConstraint(
                 fields=["payer", "effective_on"],
                 name="fee_schedule_one_per_payer_and_date",
+                violation_error_message=(
+                    "This payer already has a schedule beginning on that date."
+                ),
             ),
             # NULLs never collide in a unique index, so the posted schedules
             # need their own partial constraint.
@@ -73,11 +76,15 @@ class FeeSchedule(models.Model):
                 fields=["effective_on"],
                 condition=models.Q(payer__isnull=True),
                 name="fee_schedule_one_posted_per_date",
+                violation_error_message=(
+                    "A posted schedule already begins on that date."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("effective_on")),
                 name="fee_schedule_ends_after_it_begins",
+                violation_error_message="A schedule cannot end before it begins.",
             ),
         ]
 
@@ -97,10 +104,16 @@ class FeeRate(models.Model):
         ordering = ["service"]
         constraints = [
             models.UniqueConstraint(
-                fields=["schedule", "service"], name="fee_rate_once_per_service"
+                fields=["schedule", "service"],
+                name="fee_rate_once_per_service",
+                violation_error_message=(
+                    "This schedule already has a rate for that service."
+                ),
             ),
             models.CheckConstraint(
-                condition=models.Q(rate__gt=0), name="fee_rate_positive"
+                condition=models.Q(rate__gt=0),
+                name="fee_rate_positive",
+                violation_error_message="A rate must be more than zero.",
             ),
         ]
 

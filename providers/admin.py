@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from providers.models import County, CountyAlias, ProviderSite, ServiceArea
@@ -12,9 +13,20 @@ class CountyAliasInline(admin.TabularInline):
 
 @admin.register(County)
 class CountyAdmin(SimpleHistoryAdmin):
+    """Iowa has 99 counties: they can be corrected, never added or removed."""
+
     list_display = ["name", "fips_code"]
     search_fields = ["name", "fips_code"]
+    readonly_fields = ["fips_code"]
     inlines = [CountyAliasInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: County | None = None
+    ) -> bool:
+        return False
 
 
 class ServiceAreaInline(admin.TabularInline):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -26,6 +27,14 @@ class County(models.Model):
         self.name_key = county_name_key(self.name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    def clean(self) -> None:
+        key = county_name_key(self.name)
+        if not key:
+            raise ValidationError({"name": "A county name needs letters."})
+        clash = County.objects.filter(name_key=key).exclude(pk=self.pk).first()
+        if clash is not None:
+            raise ValidationError({"name": f"This spelling already means {clash}."})
+
 
 class CountyAlias(models.Model):
     """A spelling seen in source documents that means a real county."""
@@ -45,6 +54,21 @@ class CountyAlias(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.name_key = county_name_key(self.spelling)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        key = county_name_key(self.spelling)
+        if not key:
+            raise ValidationError({"spelling": "A spelling needs letters."})
+        county = County.objects.filter(name_key=key).first()
+        if county is not None:
+            raise ValidationError(
+                {"spelling": f"This spelling already matches {county} by itself."}
+            )
+        alias = CountyAlias.objects.filter(name_key=key).exclude(pk=self.pk).first()
+        if alias is not None:
+            raise ValidationError(
+                {"spelling": f"This spelling is already listed for {alias.county}."}
+            )
 
 
 class ProviderSite(models.Model):
@@ -101,7 +125,9 @@ class ServiceArea(models.Model):
         ordering = ["county__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "county"], name="service_area_once_per_county"
+                fields=["provider", "county"],
+                name="service_area_once_per_county",
+                violation_error_message="This provider already lists that county.",
             ),
         ]
 

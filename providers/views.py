@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from providers.models import County
 from providers.selectors import (
+    county_find,
     provider_list_for_directory,
     provider_suggestions_for_county,
 )
@@ -17,8 +18,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     the query string and be bookmarked.
     """
     counties = list(County.objects.order_by("name"))
-    fips_code = request.GET.get("county", "")
-    county = next((c for c in counties if c.fips_code == fips_code), None)
+    asked = request.GET.get("county", "").strip()[:60]
+    county = next((c for c in counties if c.fips_code == asked), None)
+    if county is None and asked and not asked.isdigit():
+        # A name typed into the address bar, in any of its spellings.
+        county = county_find(asked)
     sites = list(provider_list_for_directory())
 
     suggestions = None
@@ -30,7 +34,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         {
             "counties": counties,
             "county": county,
-            "county_not_found": bool(fips_code) and county is None,
+            "county_not_found": bool(asked) and county is None,
             "sites": sites,
             "suggestions": suggestions,
         },

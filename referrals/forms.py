@@ -1,12 +1,13 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
+from accounts.models import User
 from core.forms import DateField
 from members.models import Member
 from providers.models import ProviderSite
 from providers.selectors import ProviderSuggestions
-from referrals.models import Referral
+from referrals.models import Episode, Referral
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -78,7 +79,8 @@ class ReferralForm(forms.Form):
             ("Other providers", suggestions.others),
         ]
         self.sites = {site.pk: site for _, sites in groups for site in sites}
-        self.fields["provider"].choices = [("", "Choose a provider")] + [
+        provider_field = cast(forms.TypedChoiceField, self.fields["provider"])
+        provider_field.choices = [("", "Choose a provider")] + [
             (label, [(site.pk, site.name) for site in sites])
             for label, sites in groups
             if sites
@@ -102,25 +104,30 @@ class ReferralForm(forms.Form):
 
 class AcceptForm(forms.Form):
     specialist = forms.ModelChoiceField(
-        queryset=None, label="Assign to", empty_label="Choose a specialist"
+        queryset=User.objects.none(),
+        label="Assign to",
+        empty_label="Choose a specialist",
     )
     accepted_on = DateField(label="Accepted on")
 
     def __init__(self, *args: Any, specialists: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["specialist"].queryset = specialists
+        cast(forms.ModelChoiceField, self.fields["specialist"]).queryset = specialists
 
 
 class RedirectForm(forms.Form):
     provider = forms.ModelChoiceField(
-        queryset=None, label="Redirect to", empty_label="Choose a provider"
+        queryset=ProviderSite.objects.none(),
+        label="Redirect to",
+        empty_label="Choose a provider",
     )
     reason = forms.CharField(label="Why", widget=TEXTAREA, max_length=2000)
 
     def __init__(self, *args: Any, exclude: ProviderSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["provider"]).queryset = (
             ProviderSite.objects.select_related("organization")
+            .filter(organization__is_active=True)
             .exclude(pk=exclude.pk)
             .order_by("organization__name")
         )
@@ -136,18 +143,19 @@ class WithdrawForm(forms.Form):
 
 class ReassignForm(forms.Form):
     episodes = forms.ModelMultipleChoiceField(
-        queryset=None,
+        queryset=Episode.objects.none(),
         label="Members to move",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one member to move."},
     )
     specialist = forms.ModelChoiceField(
-        queryset=None, label="Move to", empty_label="Choose a specialist"
+        queryset=User.objects.none(), label="Move to", empty_label="Choose a specialist"
     )
 
     def __init__(
         self, *args: Any, episodes: Any, specialists: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["episodes"].queryset = episodes
-        self.fields["specialist"].queryset = specialists
+        episodes_field = cast(forms.ModelMultipleChoiceField, self.fields["episodes"])
+        episodes_field.queryset = episodes
+        cast(forms.ModelChoiceField, self.fields["specialist"]).queryset = specialists

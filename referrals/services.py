@@ -15,6 +15,7 @@ from simple_history.utils import bulk_update_with_history
 
 from access.policy import Action, require
 from accounts.models import User
+from core.dates import iowa_today
 from core.history import attribute_to
 from members.models import Member
 from providers.models import ProviderSite
@@ -74,6 +75,14 @@ def referral_create(
     problem = open_referral_problem(member)
     if problem:
         raise ValidationError({"provider": problem})
+    if referred_on > iowa_today():
+        raise ValidationError(
+            {"referred_on": "The referral date cannot be in the future."}
+        )
+    if not provider.organization.is_active:
+        raise ValidationError(
+            {"provider": "This provider site is not taking referrals."}
+        )
     if not conversation.get("wants_to_work"):
         raise ValidationError(
             {
@@ -161,6 +170,10 @@ def referral_accept(
         raise ValidationError(
             {"accepted_on": "A referral cannot be accepted before it was made."}
         )
+    if accepted_on > iowa_today():
+        raise ValidationError(
+            {"accepted_on": "The acceptance date cannot be in the future."}
+        )
 
     referral.status = Referral.Status.ACCEPTED
     referral.responded_by = actor
@@ -195,6 +208,10 @@ def referral_redirect(
     referral = _require_own_pending(actor, referral)
     if provider.pk == referral.provider_id:
         raise ValidationError({"provider": "Choose a different provider site."})
+    if not provider.organization.is_active:
+        raise ValidationError(
+            {"provider": "This provider site is not taking referrals."}
+        )
     if not reason.strip():
         raise ValidationError(
             {"reason": "Say why, so the case manager and the new provider know."}
@@ -210,7 +227,7 @@ def referral_redirect(
         member=referral.member,
         provider=provider,
         referred_by=referral.referred_by,
-        referred_on=timezone.localdate(),
+        referred_on=iowa_today(),
         **{field: getattr(referral, field) for field in CONVERSATION_FIELDS},
     )
     attribute_to(onward, actor).save()

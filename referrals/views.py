@@ -7,10 +7,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access.policy import Action, member_get, record_member_read, require, role_may
+from access.policy import (
+    Action,
+    member_get,
+    record_member_read,
+    require,
+    role_may,
+    scope_members,
+)
 from accounts.models import User
 from core.dates import iowa_today
 from core.forms import add_service_errors
+from members.models import Member
 from providers.selectors import provider_suggestions_for_county
 from referrals.forms import (
     AcceptForm,
@@ -113,10 +121,13 @@ def _render_detail(
     record_member_read(
         request.user, [referral.member_id], purpose="referral.view", request=request
     )
+    can_open_member = scope_members(
+        request.user, Member.objects.filter(pk=referral.member_id)
+    ).exists()
     return render(
         request,
         "referrals/referral_detail.html",
-        {"referral": referral, **forms},
+        {"referral": referral, "can_open_member": can_open_member, **forms},
         status=status,
     )
 
@@ -136,6 +147,11 @@ def referral_answer(request: HttpRequest, public_id: str, answer: str) -> HttpRe
     referral = referral_get(actor, public_id)
     forms = _answer_forms(actor, referral, request.POST, which=answer)
     form = forms.get(f"{answer}_form")
+    if form is None and referral.status != Referral.Status.PENDING:
+        # Someone else answered first: say so instead of refusing bluntly.
+        status = referral.get_status_display()
+        messages.info(request, f"This referral has already been answered: {status}.")
+        return redirect("referrals:detail", referral.public_id)
     if form is None:
         raise PermissionDenied
     if not form.is_valid():
@@ -184,18 +200,13 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
 
     episodes = open_episodes_for_provider(provider.pk)
     specialists = assignable_specialists(provider)
-    data = request.POST or None
-    if data is not None and data.get("all_of"):
+    data = request.POST.copy() if request.method == "POST" else None
+    all_of = str(data.get("all_of", "")) if data is not None else ""
+    if data is not None and all_of.isdigit():
         # "Move all of this specialist's members": tick every box of theirs.
-        data = data.copy()
+        theirs = episodes.filter(specialist_id=int(all_of))
         data.setlist(
-            "episodes",
-            [
-                str(pk)
-                for pk in episodes.filter(specialist_id=data["all_of"]).values_list(
-                    "pk", flat=True
-                )
-            ],
+            "episodes", [str(pk) for pk in theirs.values_list("pk", flat=True)]
         )
     form = ReassignForm(data, episodes=episodes, specialists=specialists)
     if request.method == "POST" and form.is_valid():

@@ -78,3 +78,14 @@ def test_payers_and_the_posted_schedule_from_fiscal_2026() -> None:
         schedule=posted, service__startswith="T2018"
     ).aggregate(total=Sum("rate"))
     assert milestones["total"] == Decimal("7231.06")
+
+
+def test_reference_data_starts_with_a_history_entry() -> None:
+    polk = County.objects.get(name="Polk")
+    posted = FeeSchedule.objects.get(payer__isnull=True)
+
+    assert polk.history.get().history_type == "+"
+    assert (
+        posted.history.get().history_change_reason == "Loaded with the reference data"
+    )
+    assert FeeRate.history.count() == FeeRate.objects.count()

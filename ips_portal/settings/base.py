@@ -154,6 +154,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# A signed-in session lasts a working day at most.
+SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -172,12 +174,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(
         env.str("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "broker"))
     )
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 

@@ -69,7 +69,8 @@ SITES = [
     },
 ]  # fmt: skip
 
-# One supervisor and two to four specialists per site, all invented.
+# One supervisor and two to four specialists per site, all invented. A bar
+# separates first and last names where a space alone would be ambiguous.
 STAFF_NAMES = [
     ["Ardith Kellerman", "Tomas Vandersloot", "Mina Okafor"],
     ["Della Hruska", "Reuben Achterberg", "Lan Nguyễn", "Cormac Duffy"],
@@ -78,7 +79,7 @@ STAFF_NAMES = [
     ["Colleen Mbeki", "Jasper Ruhnke", "Rosa Ibarra"],
     ["Nadine Chau", "Otto Pfannenstiel", "Keiko Armitage", "Samuel Tesfaye"],
     ["Greta Van Wyk", "Luis Ortega-Baines", "Maren Holthaus"],
-    ["Beatrix Mwangi", "Felix Ostrowski", "José María Quintero", "Aisha Rahimi",
+    ["Beatrix Mwangi", "Felix Ostrowski", "José María|Quintero", "Aisha Rahimi",
      "Grant Dunwoody"],
 ]  # fmt: skip
 
@@ -116,7 +117,8 @@ def create_sites(apps, schema_editor):
 
 def create_staff(User, organization, slug, site_number, names):
     for position, full_name in enumerate(names):
-        first_name, last_name = full_name.split(" ", 1)
+        separator = "|" if "|" in full_name else " "
+        first_name, last_name = full_name.split(separator, 1)
         if position == 0:
             role, title, username = (
                 "ips_supervisor",

@@ -248,3 +248,15 @@ def test_every_member_read_passes_through_the_recording_hook(
     assert [r["purpose"] for r in recorded] == ["member.list", "member.view"]
     assert all(r["member_ids"] == [member_at_a.pk] for r in recorded)
     assert all(r["actor"] == case_manager for r in recorded)
+
+
+def test_switching_off_an_organization_switches_off_its_people(
+    client: Client, case_manager: User, supervisor: User, member_at_a: Member
+) -> None:
+    for person in (case_manager, supervisor):
+        person.organization.is_active = False
+        person.organization.save()
+        person.refresh_from_db()
+
+        assert visible(person) == set()
+        assert detail_status(client, person, member_at_a) == 404

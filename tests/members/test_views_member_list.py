@@ -68,3 +68,45 @@ def test_search_never_reaches_outside_the_scope(
 
     assert list(response.context["page"]) == []
     assert "No member you can see matches" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("search", "first_name", "last_name"),
+    [
+        ("zoe", "Zoë", "Lindqvist"),
+        ("ZOË lind", "Zoë", "Lindqvist"),
+        ("nguyen", "Lan", "Nguyễn"),
+        ("NGUYỄN", "Lan", "Nguyễn"),
+        ("jose maria", "José María", "Quintero"),
+        ("O\u2019Brien", "Sinead", "O'Brien"),
+        ("obrien", "Sinead", "O'Brien"),
+        ("ortega baines", "Luis", "Ortega-Baines"),
+    ],
+)
+def test_name_search_ignores_accents_case_and_apostrophes(
+    client: Client, case_manager: User, search: str, first_name: str, last_name: str
+) -> None:
+    wanted = MemberFactory(
+        managing_organization=case_manager.organization,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    MemberFactory(managing_organization=case_manager.organization)
+    client.force_login(case_manager)
+
+    client.post(reverse("members:list"), {"search": search})
+
+    assert list(client.get(reverse("members:list")).context["page"]) == [wanted]
+
+
+def test_a_search_too_long_says_so_next_to_the_box(
+    client: Client, case_manager: User
+) -> None:
+    client.force_login(case_manager)
+
+    response = client.post(reverse("members:list"), {"search": "x" * 101})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_search_error"' in page
+    assert "at most 100 characters" in page

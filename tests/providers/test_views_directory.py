@@ -97,3 +97,15 @@ def test_directory_queries_do_not_grow_with_staff(
         client.get(reverse("providers:directory"))
 
     assert len(after) == len(before)
+
+
+@pytest.mark.parametrize("typed", ["Polk", "polk county", "Dickenson"])
+def test_a_county_name_in_the_address_works_too(
+    client: Client, case_manager: User, typed: str
+) -> None:
+    client.force_login(case_manager)
+
+    response = client.get(reverse("providers:directory"), {"county": typed})
+
+    assert response.context["county"] is not None
+    assert not response.context["county_not_found"]
