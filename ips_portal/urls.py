@@ -10,5 +10,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("", include("referrals.urls")),
     path("", include("milestones.urls")),
+    path("", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

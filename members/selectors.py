@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from access.policy import scope_members
 from core.dates import iowa_today
@@ -53,7 +53,8 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
     number of queries whatever the number of referrals, episodes and
     rounds.
     """
-    from milestones.models import AuthorizationRound
+    from jobs.models import Job
+    from milestones.models import AuthorizationRound, MilestoneAchievement
     from referrals.models import Episode, Referral
     from referrals.selectors import referral_list
 
@@ -72,8 +73,18 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
     rounds = list(
         AuthorizationRound.objects.filter(member=member)
         .select_related("payer", "authorized_by")
-        .prefetch_related("lines")
+        .prefetch_related(
+            Prefetch(
+                "lines__achievements",
+                queryset=MilestoneAchievement.objects.select_related(
+                    "recorded_by", "voided_by", "job"
+                )
+                .prefetch_related("documents")
+                .order_by("recorded_at"),
+            )
+        )
     )
+    jobs = list(Job.objects.filter(member=member).order_by("-first_day_on"))
 
     entries = []
     for referral in referrals:
@@ -90,6 +101,8 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(episode.opened_on, "episode", "Accepted into IPS", episode)
         )
+    for job in jobs:
+        entries.append(TimelineEntry(job.first_day_on, "job", "Started a job", job))
     for authorization in rounds:
         entries.append(
             TimelineEntry(
@@ -101,6 +114,6 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
         )
 
     # Newest first; on one day, the later step of the path first.
-    order = {"referral": 0, "referral-answer": 1, "episode": 2, "round": 3}
+    order = {"referral": 0, "referral-answer": 1, "episode": 2, "round": 3, "job": 4}
     entries.sort(key=lambda entry: (entry.on, order[entry.kind]), reverse=True)
     return entries

@@ -15,6 +15,7 @@ from core.forms import add_service_errors
 from members.forms import MemberForm, MemberSearchForm
 from members.selectors import member_list, member_timeline
 from members.services import PossibleDuplicate, member_create, member_update
+from milestones.selectors import job_milestone_checks, milestone_lines_awaiting
 from referrals.services import open_referral_problem
 
 # Search terms are names and Medicaid IDs: they are posted, kept in the
@@ -118,6 +119,12 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     episodes = [entry.subject for entry in timeline if entry.kind == "episode"]
     open_episode = next((e for e in episodes if e.is_open), None)
     can_refer = role_may(user, Action.REFER_MEMBER)
+    awaiting = milestone_lines_awaiting(member)
+    jobs = []
+    for entry in timeline:
+        if entry.kind == "job":
+            checks = job_milestone_checks(entry.subject, awaiting)
+            jobs.append((entry.subject, checks, any(c.is_gap for c in checks)))
     return render(
         request,
         "members/member_detail.html",
@@ -130,5 +137,9 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "can_refer": can_refer and open_referral_problem(member) is None,
             "can_authorize": role_may(user, Action.AUTHORIZE_SERVICES)
             and open_episode is not None,
+            "can_log": role_may(user, Action.LOG_SERVICES) and open_episode is not None,
+            "can_change_windows": role_may(user, Action.AUTHORIZE_SERVICES),
+            "jobs": jobs,
+            "awaiting_ids": {line.pk for line in awaiting.values()},
         },
     )

@@ -1,8 +1,10 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from core.forms import DateField, MonthField
+from jobs.models import Job
+from milestones.models import EvidenceDocument
 from payers.models import Payer
 
 
@@ -59,3 +61,87 @@ class MilestoneLineForm(forms.Form):
             if not cleaned.get(field) and field not in self.errors:
                 self.add_error(field, message)
         return cleaned
+
+
+class AchievementForm(forms.Form):
+    """Log a milestone: a date for milestone 1, a job for milestones 2–4.
+
+    The evidence fields are added for the milestone's own document kinds.
+    """
+
+    achieved_on = DateField(label="Date the employment plan was completed")
+    job = forms.ModelChoiceField(queryset=Job.objects.none(), empty_label="Choose a job")
+
+    def __init__(
+        self,
+        *args: Any,
+        milestone: int,
+        jobs: Any,
+        evidence_kinds: tuple[str, ...],
+        required_kind: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if milestone == 1:
+            del self.fields["job"]
+        else:
+            del self.fields["achieved_on"]
+            cast(forms.ModelChoiceField, self.fields["job"]).queryset = jobs
+        for kind in evidence_kinds:
+            self.fields[f"evidence_{kind}"] = forms.FileField(
+                label=EvidenceDocument.Kind(kind).label,
+                required=kind == required_kind,
+                help_text="A PDF, PNG or JPEG file of at most 10 MB.",
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": "application/pdf,image/png,image/jpeg"}
+                ),
+            )
+
+    def evidence_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("evidence_")]
+
+
+class WindowChangeForm(forms.Form):
+    window_begins_on = DateField(label="Window begins")
+    window_ends_on = DateField(label="Window ends")
+    reason = forms.CharField(label="Why the window changes", max_length=500)
+    cap_warning_seen = forms.BooleanField(
+        label="I have seen the monthly cap warning: change it anyway", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        begins, ends = cleaned.get("window_begins_on"), cleaned.get("window_ends_on")
+        if begins and ends and ends < begins:
+            self.add_error("window_ends_on", "The window ends before it begins.")
+        return cleaned
+
+
+class FitWindowsForm(forms.Form):
+    cap_warning_seen = forms.BooleanField(
+        label="I have seen the monthly cap warning: fit the windows anyway",
+        required=False,
+    )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label="Why this entry is wrong", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of document")
+    file = forms.FileField(
+        label="File",
+        help_text="A PDF, PNG or JPEG file of at most 10 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/png,image/jpeg"}
+        ),
+    )
+
+    def __init__(self, *args: Any, kinds: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (kind, EvidenceDocument.Kind(kind).label) for kind in kinds
+        ]

@@ -126,3 +126,109 @@ class MilestoneAuthorization(models.Model):
     @property
     def modifier(self) -> str:
         return Service(self.service).modifier
+
+
+class MilestoneAchievement(models.Model):
+    """A milestone reached: billed at most once per authorized milestone.
+
+    A wrong entry is voided with a reason, never deleted; a voided entry
+    does not block the corrected one. Billable while the achievement date
+    lies inside the line's window: an achievement outside it becomes
+    billable when the case manager changes the window.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    line = models.ForeignKey(
+        MilestoneAuthorization, on_delete=models.PROTECT, related_name="achievements"
+    )
+    job = models.ForeignKey(
+        "jobs.Job",
+        on_delete=models.PROTECT,
+        related_name="achievements",
+        null=True,
+        blank=True,
+    )
+    achieved_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    void_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-achieved_on", "-recorded_at"]
+        constraints = [
+            # Once only, however many people press the button at once.
+            models.UniqueConstraint(
+                fields=["line"],
+                condition=models.Q(voided_at__isnull=True),
+                name="achievement_once_per_milestone",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True)
+                | ~models.Q(void_reason=""),
+                name="achievement_void_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Achievement {self.public_id}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def is_billable(self) -> bool:
+        return not self.is_voided and self.line.window.contains(self.achieved_on)
+
+
+def evidence_path(document: "EvidenceDocument", filename: str) -> str:
+    # The stored name says nothing about the member or the original name.
+    return f"evidence/{document.public_id}.{document.extension}"
+
+
+class EvidenceDocument(models.Model):
+    """A file documenting a milestone: a PDF or an image, checked by content.
+
+    Stored through Django's storage API under a path no URL serves; the
+    download view applies the access policy.
+    """
+
+    class Kind(models.TextChoices):
+        SERVICE_PLAN = "service_plan", "Person-centered service plan (PCSP)"
+        EMPLOYMENT_PLAN = "employment_plan", "Employment plan"
+        SERVICE_DOCUMENTATION = "service_documentation", "Service documentation"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    achievement = models.ForeignKey(
+        MilestoneAchievement, on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"Document {self.public_id}"

@@ -136,3 +136,49 @@ def months_at_risk_of_cap(
             labels = tuple(label for label, _ in entries)
             risks.append(CapRisk(month=month, total=total, line_labels=labels))
     return risks
+
+
+# Rule — retention days: the first day on the job is day 1.
+RETENTION_DAYS: dict[int, int] = {3: 45, 4: 90}
+
+
+def retention_date(first_day_on: datetime.date, days: int) -> datetime.date:
+    """Return the date a job reaches its ``days``-th day (the first day is 1).
+
+    Day 45 is the first day plus 44 days; day 90 the first day plus 89. A
+    job starting April 15, 2026 reaches day 45 on May 29 and day 90 on
+    July 13.
+    """
+    return first_day_on + datetime.timedelta(days=days - 1)
+
+
+def job_reaches(
+    first_day_on: datetime.date, ended_on: datetime.date | None, days: int
+) -> bool:
+    """Whether a job reaches day ``days`` (rule — achievements).
+
+    A job's end date is its last day worked, so it reaches day N when it
+    has not ended or ended on or after day N. Whether that day has come yet
+    is the caller's question.
+    """
+    return ended_on is None or ended_on >= retention_date(first_day_on, days)
+
+
+def milestone_date_for_job(milestone: int, first_day_on: datetime.date) -> datetime.date:
+    """The achievement date milestones 2–4 take from a job's first day."""
+    if milestone == 2:
+        return first_day_on
+    return retention_date(first_day_on, RETENTION_DAYS[milestone])
+
+
+def windows_fitted_to_job(first_day_on: datetime.date) -> dict[int, Window]:
+    """Fit milestones 2–4 to a recorded job (rule — windows proposed).
+
+    Milestone 2 takes the month of the first day; milestones 3 and 4 the
+    months that hold day 45 and day 90. Milestone 1 is left as it is.
+    """
+    return {
+        number: Window(month_start(day), month_end(day))
+        for number in (2, 3, 4)
+        for day in [milestone_date_for_job(number, first_day_on)]
+    }

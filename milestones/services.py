@@ -5,22 +5,36 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from access.policy import Action, require
 from accounts.models import User
 from core.dates import iowa_today
 from core.history import attribute_to
+from core.uploads import CheckedUpload, upload_check
+from jobs.models import Job
 from members.models import Member
-from milestones.models import AuthorizationRound, MilestoneAuthorization
+from milestones.models import (
+    AuthorizationRound,
+    EvidenceDocument,
+    MilestoneAchievement,
+    MilestoneAuthorization,
+)
 from milestones.rules import (
     MILESTONE_SERVICES,
+    RETENTION_DAYS,
     CapRisk,
     Window,
+    job_reaches,
+    milestone_date_for_job,
     months_at_risk_of_cap,
     window_order_problems,
+    windows_fitted_to_job,
 )
-from milestones.selectors import cap_lines_for_member
+from milestones.selectors import cap_lines_for_member, milestone_lines_awaiting
 from payers.models import Payer
 from payers.selectors import FeeScheduleNotInForce, fee_quote_get
 from referrals.models import Episode
@@ -174,3 +188,296 @@ def _rates_on(
         }
     except FeeScheduleNotInForce as error:
         raise ValidationError({"authorized_on": str(error)}) from error
+
+
+@dataclass(frozen=True)
+class EvidenceUpload:
+    kind: str
+    file: UploadedFile
+
+
+# What documents a milestone, as DOMAIN.md lists it. The service plan is the
+# case manager's document and may follow later; the other is needed to log.
+EVIDENCE_REQUIRED: dict[int, str] = {
+    1: EvidenceDocument.Kind.EMPLOYMENT_PLAN,
+    2: EvidenceDocument.Kind.SERVICE_DOCUMENTATION,
+    3: EvidenceDocument.Kind.SERVICE_DOCUMENTATION,
+    4: EvidenceDocument.Kind.SERVICE_DOCUMENTATION,
+}
+EVIDENCE_KINDS: dict[int, tuple[str, ...]] = {
+    number: (EvidenceDocument.Kind.SERVICE_PLAN, required)
+    for number, required in EVIDENCE_REQUIRED.items()
+}
+
+
+def evidence_field(kind: str) -> str:
+    """The form field that carries a document of this kind."""
+    return f"evidence_{kind}"
+
+
+@transaction.atomic
+def achievement_log(
+    *,
+    actor: User,
+    line: MilestoneAuthorization,
+    achieved_on: datetime.date | None = None,
+    job: Job | None = None,
+    evidence: list[EvidenceUpload],
+) -> MilestoneAchievement:
+    """Log a milestone as achieved, with its documentation (rule — achievements).
+
+    Milestone 1 takes the date the employment plan was completed. Milestone
+    2 takes the job's first day; milestones 3 and 4 the job's day 45 and day
+    90, which the job must reach. A date still in the future (by the Iowa
+    calendar) is refused. A date outside the line's window is recorded and
+    is not billable until the window changes. Each line is achieved once:
+    a second entry, even a simultaneous one, is refused with a message. The
+    caller has checked that the member is in the actor's scope.
+    """
+    require(actor, Action.LOG_SERVICES)
+    line = MilestoneAuthorization.objects.select_related(
+        "round__episode", "round__member"
+    ).get(pk=line.pk)
+    achieved_on, job = _achievement_date(line, achieved_on, job)
+    checked = _evidence_checked(line.milestone, evidence)
+    if line.achievements.filter(voided_at__isnull=True).exists():
+        raise ValidationError(ALREADY_ACHIEVED)
+
+    achievement = MilestoneAchievement(
+        line=line, job=job, achieved_on=achieved_on, recorded_by=actor
+    )
+    try:
+        with transaction.atomic():
+            attribute_to(achievement, actor).save()
+    except IntegrityError as error:
+        # Lost the race to a simultaneous entry of the same milestone.
+        raise ValidationError(ALREADY_ACHIEVED) from error
+
+    for upload, check in checked:
+        _evidence_store(actor, achievement, upload, check)
+    return achievement
+
+
+ALREADY_ACHIEVED = (
+    "This milestone has already been achieved. If that entry is wrong, void it "
+    "with a reason first."
+)
+
+
+def _achievement_date(
+    line: MilestoneAuthorization,
+    achieved_on: datetime.date | None,
+    job: Job | None,
+) -> tuple[datetime.date, Job | None]:
+    if line.round.is_voided or line.round.episode.closed_on is not None:
+        raise ValidationError("This authorization is no longer open for achievements.")
+
+    if line.milestone == 1:
+        if achieved_on is None:
+            raise ValidationError(
+                {"achieved_on": "Enter the date the employment plan was completed."}
+            )
+        job = None
+    else:
+        if job is None or job.member_id != line.round.member_id:
+            raise ValidationError({"job": "Choose one of the member's jobs."})
+        achieved_on = milestone_date_for_job(line.milestone, job.first_day_on)
+        days = RETENTION_DAYS.get(line.milestone)
+        if days and not job_reaches(job.first_day_on, job.ended_on, days):
+            raise ValidationError(
+                {
+                    "job": f"This job ended on {job.ended_on:%m/%d/%Y}, before its "
+                    f"day {days} ({achieved_on:%m/%d/%Y})."
+                }
+            )
+
+    field = "achieved_on" if line.milestone == 1 else "job"
+    if achieved_on > iowa_today():
+        raise ValidationError(
+            {
+                field: f"{achieved_on:%m/%d/%Y} is still to come: the milestone can "
+                "be logged from that day."
+            }
+        )
+    if job is not None and achieved_on < job.first_day_on:
+        raise ValidationError({field: "The date cannot be before the job's first day."})
+    return achieved_on, job
+
+
+def _evidence_checked(
+    milestone: int, evidence: list[EvidenceUpload]
+) -> list[tuple[EvidenceUpload, CheckedUpload]]:
+    errors: dict[str, list[str]] = {}
+    checked = []
+    for upload in evidence:
+        if upload.kind not in EVIDENCE_KINDS[milestone]:
+            errors.setdefault("__all__", []).append(
+                "That kind of document does not belong to this milestone."
+            )
+            continue
+        try:
+            checked.append((upload, upload_check(upload.file)))
+        except ValidationError as error:
+            errors.setdefault(evidence_field(upload.kind), []).extend(error.messages)
+
+    required = EVIDENCE_REQUIRED[milestone]
+    if required not in {upload.kind for upload in evidence}:
+        label = EvidenceDocument.Kind(required).label
+        errors.setdefault(evidence_field(required), []).append(
+            f"Attach the {label.lower()}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _evidence_store(
+    actor: User,
+    achievement: MilestoneAchievement,
+    upload: EvidenceUpload,
+    check: CheckedUpload,
+) -> EvidenceDocument:
+    document = EvidenceDocument(
+        achievement=achievement,
+        kind=upload.kind,
+        original_name=(upload.file.name or "document")[-200:],
+        content_type=check.content_type,
+        extension=check.extension,
+        size=check.size,
+        sha256=check.sha256,
+        uploaded_by=actor,
+    )
+    # The storage path comes from the document's own id (evidence_path).
+    document.file.save("upload", upload.file, save=False)
+    attribute_to(document, actor).save()
+    return document
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor: User, achievement: MilestoneAchievement, upload: EvidenceUpload
+) -> EvidenceDocument:
+    """Attach another document to an achievement, such as the service plan."""
+    require(actor, Action.LOG_SERVICES)
+    if achievement.is_voided:
+        raise ValidationError("Documents cannot be added to a voided achievement.")
+    if upload.kind not in EVIDENCE_KINDS[achievement.line.milestone]:
+        raise ValidationError({"kind": "That kind of document does not belong here."})
+    try:
+        check = upload_check(upload.file)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    return _evidence_store(actor, achievement, upload, check)
+
+
+@transaction.atomic
+def achievement_void(
+    *, actor: User, achievement: MilestoneAchievement, reason: str
+) -> MilestoneAchievement:
+    """Void a wrong achievement with a reason; it stays on the record."""
+    require(actor, Action.LOG_SERVICES)
+    achievement = MilestoneAchievement.objects.select_for_update().get(
+        pk=achievement.pk
+    )
+    if achievement.is_voided:
+        raise ValidationError("This achievement is already voided.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this entry is wrong."})
+
+    achievement.voided_at = timezone.now()
+    achievement.voided_by = actor
+    achievement.void_reason = reason.strip()
+    attribute_to(achievement, actor, reason=reason.strip()).save()
+    return achievement
+
+
+@transaction.atomic
+def milestone_window_change(
+    *,
+    actor: User,
+    line: MilestoneAuthorization,
+    window: Window,
+    reason: str,
+    cap_warning_seen: bool = False,
+) -> MilestoneAuthorization:
+    """Change one milestone's window, with the reason kept in its history.
+
+    An achievement already logged outside the old window becomes billable
+    when the new window holds its date. The round's windows must stay in
+    milestone order; the monthly cap is checked as for a new round.
+    """
+    require(actor, Action.AUTHORIZE_SERVICES)
+    line = MilestoneAuthorization.objects.select_related("round__member").get(
+        pk=line.pk
+    )
+    if line.round.is_voided:
+        raise ValidationError("This authorization round is voided.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the window changes."})
+    _windows_check(line.round, {line.pk: window})
+    _cap_check(line.round.member, line.round.payer, {line.pk: window}, cap_warning_seen)
+
+    line.window_begins_on, line.window_ends_on = window.begins_on, window.ends_on
+    attribute_to(line, actor, reason=reason.strip()).save()
+    return line
+
+
+@transaction.atomic
+def milestone_windows_fit_to_job(
+    *, actor: User, job: Job, cap_warning_seen: bool = False
+) -> list[MilestoneAuthorization]:
+    """Fit the windows of milestones 2–4 still awaited to a recorded job.
+
+    Milestone 2 takes the month of the first day, milestones 3 and 4 the
+    months of day 45 and day 90 (rule — windows proposed). Lines already
+    achieved keep their windows. All changed lines are saved together, each
+    with a history entry naming the case manager and the job.
+    """
+    require(actor, Action.AUTHORIZE_SERVICES)
+    awaiting = milestone_lines_awaiting(job.member)
+    fitted = windows_fitted_to_job(job.first_day_on)
+    changes = {
+        awaiting[number].pk: window
+        for number, window in fitted.items()
+        if number in awaiting and awaiting[number].window != window
+    }
+    if not changes:
+        raise ValidationError("The windows already fit this job.")
+
+    lines = [line for line in awaiting.values() if line.pk in changes]
+    for authorization in {line.round for line in lines}:
+        _windows_check(authorization, changes)
+    _cap_check(job.member, lines[0].round.payer, changes, cap_warning_seen)
+
+    for line in lines:
+        line.window_begins_on = changes[line.pk].begins_on
+        line.window_ends_on = changes[line.pk].ends_on
+        line.updated_at = timezone.now()
+    bulk_update_with_history(
+        lines,
+        MilestoneAuthorization,
+        ["window_begins_on", "window_ends_on", "updated_at"],
+        default_user=actor,
+        default_change_reason=f"Fitted to the job starting {job.first_day_on:%m/%d/%Y}",
+    )
+    return lines
+
+
+def _windows_check(authorization: AuthorizationRound, changes: dict[int, Window]) -> None:
+    windows = {
+        line.milestone: changes.get(line.pk, line.window)
+        for line in authorization.lines.all()
+    }
+    problems = window_order_problems(windows)
+    if problems:
+        raise ValidationError(" ".join(problems.values()))
+
+
+def _cap_check(
+    member: Member, payer: Payer, changes: dict[int, Window], cap_warning_seen: bool
+) -> None:
+    if not payer.is_medicaid or cap_warning_seen:
+        return
+    risks = months_at_risk_of_cap(cap_lines_for_member(member, changes))
+    if risks:
+        raise CapWarning(risks)

@@ -10,4 +10,29 @@ urlpatterns = [
         views.authorize_view,
         name="authorize",
     ),
+    path(
+        "authorizations/<uuid:public_id>/milestone/<int:milestone>/achieve/",
+        views.achieve_view,
+        name="achieve",
+    ),
+    path(
+        "authorizations/<uuid:public_id>/milestone/<int:milestone>/window/",
+        views.window_change_view,
+        name="change-window",
+    ),
+    path(
+        "achievements/<uuid:public_id>/void/",
+        views.achievement_void_view,
+        name="void-achievement",
+    ),
+    path(
+        "achievements/<uuid:public_id>/documents/",
+        views.evidence_add_view,
+        name="add-evidence",
+    ),
+    path(
+        "documents/<uuid:public_id>/",
+        views.evidence_download,
+        name="download-evidence",
+    ),
 ]

@@ -3,15 +3,24 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from access.policy import Action, member_get
+from access.policy import Action, member_get, record_member_read, require
 from accounts.models import User
 from core.dates import iowa_today
 from core.forms import add_service_errors
-from milestones.forms import AuthorizationRoundForm, MilestoneLineForm
+from jobs.models import Job
+from milestones.forms import (
+    AchievementForm,
+    AuthorizationRoundForm,
+    EvidenceForm,
+    MilestoneLineForm,
+    VoidForm,
+    WindowChangeForm,
+)
+from milestones.models import AuthorizationRound, MilestoneAuthorization
 from milestones.rules import (
     MILESTONE_OUTCOMES,
     MILESTONE_SERVICES,
@@ -20,10 +29,19 @@ from milestones.rules import (
     WindowsNotPossible,
     milestone_windows_propose,
 )
+from milestones.selectors import achievement_get, authorization_round_get, evidence_get
 from milestones.services import (
+    EVIDENCE_KINDS,
+    EVIDENCE_REQUIRED,
     CapWarning,
+    EvidenceUpload,
     MilestoneLineInput,
+    achievement_log,
+    achievement_void,
     authorization_round_create,
+    evidence_add,
+    evidence_field,
+    milestone_window_change,
 )
 
 LINE_FIELDS = ("include", "window_begins_on", "window_ends_on", "authorization_number")
@@ -154,3 +172,178 @@ def authorize_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "propose_problem": propose_problem,
         },
     )
+
+
+def _line_of(authorization: AuthorizationRound, milestone: int) -> MilestoneAuthorization:
+    line = authorization.lines.filter(milestone=milestone).first()
+    if line is None:
+        raise Http404("That milestone is not in this authorization.")
+    return line
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def achieve_view(request: HttpRequest, public_id: str, milestone: int) -> HttpResponse:
+    """The specialist logs a milestone with its documentation."""
+    actor = cast(User, request.user)
+    authorization = authorization_round_get(actor, public_id)
+    require(actor, Action.LOG_SERVICES)
+    line = _line_of(authorization, milestone)
+    member = authorization.member
+    record_member_read(actor, [member.pk], purpose="achievement.log", request=request)
+
+    form = AchievementForm(
+        request.POST or None,
+        request.FILES or None,
+        milestone=milestone,
+        jobs=Job.objects.filter(member=member).order_by("-first_day_on"),
+        evidence_kinds=EVIDENCE_KINDS[milestone],
+        required_kind=EVIDENCE_REQUIRED[milestone],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        evidence = [
+            EvidenceUpload(kind=kind, file=data[evidence_field(kind)])
+            for kind in EVIDENCE_KINDS[milestone]
+            if data.get(evidence_field(kind))
+        ]
+        try:
+            achievement = achievement_log(
+                actor=actor,
+                line=line,
+                achieved_on=data.get("achieved_on"),
+                job=data.get("job"),
+                evidence=evidence,
+            )
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            note = f"Milestone {milestone} logged as achieved on {achievement.achieved_on:%m/%d/%Y}."
+            if not achievement.is_billable:
+                note += " It is outside the authorized window: not billable until the window changes."
+                messages.warning(request, note)
+            else:
+                messages.success(request, note)
+            return redirect("members:detail", member.public_id)
+    return render(
+        request,
+        "milestones/achieve.html",
+        {"form": form, "line": line, "member": member, "authorization": authorization},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_change_view(request: HttpRequest, public_id: str, milestone: int) -> HttpResponse:
+    """The case manager changes one milestone's window, with a reason."""
+    actor = cast(User, request.user)
+    authorization = authorization_round_get(actor, public_id)
+    require(actor, Action.AUTHORIZE_SERVICES)
+    line = _line_of(authorization, milestone)
+    form = WindowChangeForm(
+        request.POST or None,
+        initial={
+            "window_begins_on": line.window_begins_on,
+            "window_ends_on": line.window_ends_on,
+        },
+    )
+    cap_risks: list[CapRisk] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            milestone_window_change(
+                actor=actor,
+                line=line,
+                window=Window(data["window_begins_on"], data["window_ends_on"]),
+                reason=data["reason"],
+                cap_warning_seen=data["cap_warning_seen"],
+            )
+        except CapWarning as warning:
+            cap_risks = warning.risks
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(request, f"Milestone {milestone}'s window changed.")
+            return redirect("members:detail", authorization.member.public_id)
+    return render(
+        request,
+        "milestones/window_change.html",
+        {
+            "form": form,
+            "line": line,
+            "member": authorization.member,
+            "cap_risks": cap_risks,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def achievement_void_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    achievement = achievement_get(actor, public_id)
+    require(actor, Action.LOG_SERVICES)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            achievement_void(
+                actor=actor, achievement=achievement, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(request, "Achievement voided. It stays on the record.")
+            return redirect("members:detail", achievement.line.round.member.public_id)
+    return render(
+        request,
+        "milestones/achievement_void.html",
+        {"form": form, "achievement": achievement, "member": achievement.line.round.member},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    achievement = achievement_get(actor, public_id)
+    require(actor, Action.LOG_SERVICES)
+    form = EvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        kinds=EVIDENCE_KINDS[achievement.line.milestone],
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = EvidenceUpload(kind=form.cleaned_data["kind"], file=form.cleaned_data["file"])
+        try:
+            evidence_add(actor=actor, achievement=achievement, upload=upload)
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(request, "Document attached.")
+            return redirect("members:detail", achievement.line.round.member.public_id)
+    return render(
+        request,
+        "milestones/evidence_add.html",
+        {"form": form, "achievement": achievement, "member": achievement.line.round.member},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def evidence_download(request: HttpRequest, public_id: str) -> FileResponse:
+    """Send a document to a user in scope, as an attachment, never inline."""
+    document = evidence_get(request.user, public_id)
+    record_member_read(
+        request.user,
+        [document.achievement.line.round.member_id],
+        purpose="evidence.download",
+        request=request,
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "members",
     "referrals",
     "milestones",
+    "jobs",
 ]
 
 MIDDLEWARE = [
