@@ -97,5 +97,11 @@ def fit_windows_view(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "jobs/fit_windows.html",
-        {"job": job, "member": job.member, "rows": rows, "form": form, "cap_risks": cap_risks},
+        {
+            "job": job,
+            "member": job.member,
+            "rows": rows,
+            "form": form,
+            "cap_risks": cap_risks,
+        },
     )

@@ -117,3 +117,33 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
     order = {"referral": 0, "referral-answer": 1, "episode": 2, "round": 3, "job": 4}
     entries.sort(key=lambda entry: (entry.on, order[entry.kind]), reverse=True)
     return entries
+
+
+def job_panels(
+    timeline: list[TimelineEntry], awaiting: dict[int, Any]
+) -> list[tuple[Any, list[Any], bool]]:
+    """Each job of the timeline with its milestone checks and whether any is a gap.
+
+    Works on what ``member_timeline`` loaded, so it adds no queries.
+    """
+    from milestones.selectors import job_milestone_checks
+
+    achieved_by_job: dict[int, dict[int, Any]] = {}
+    for entry in timeline:
+        if entry.kind != "round":
+            continue
+        for line in entry.subject.lines.all():
+            for achievement in line.achievements.all():
+                if achievement.job_id and not achievement.is_voided:
+                    by_number = achieved_by_job.setdefault(achievement.job_id, {})
+                    by_number[line.milestone] = achievement
+
+    panels = []
+    for entry in timeline:
+        if entry.kind == "job":
+            job = entry.subject
+            checks = job_milestone_checks(
+                job, awaiting, achieved_by_job.get(job.pk, {})
+            )
+            panels.append((job, checks, any(check.is_gap for check in checks)))
+    return panels

@@ -13,9 +13,9 @@ from accounts.models import User
 from core.dates import iowa_today
 from core.forms import add_service_errors
 from members.forms import MemberForm, MemberSearchForm
-from members.selectors import member_list, member_timeline
+from members.selectors import job_panels, member_list, member_timeline
 from members.services import PossibleDuplicate, member_create, member_update
-from milestones.selectors import job_milestone_checks, milestone_lines_awaiting
+from milestones.selectors import milestone_lines_awaiting
 from referrals.services import open_referral_problem
 
 # Search terms are names and Medicaid IDs: they are posted, kept in the
@@ -120,11 +120,7 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     open_episode = next((e for e in episodes if e.is_open), None)
     can_refer = role_may(user, Action.REFER_MEMBER)
     awaiting = milestone_lines_awaiting(member)
-    jobs = []
-    for entry in timeline:
-        if entry.kind == "job":
-            checks = job_milestone_checks(entry.subject, awaiting)
-            jobs.append((entry.subject, checks, any(c.is_gap for c in checks)))
+    jobs = job_panels(timeline, awaiting)
     return render(
         request,
         "members/member_detail.html",

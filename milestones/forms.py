@@ -63,6 +63,11 @@ class MilestoneLineForm(forms.Form):
         return cleaned
 
 
+class JobChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Job) -> str:
+        return f"{obj.title} at {obj.employer}, first day {obj.first_day_on:%m/%d/%Y}"
+
+
 class AchievementForm(forms.Form):
     """Log a milestone: a date for milestone 1, a job for milestones 2–4.
 
@@ -70,7 +75,9 @@ class AchievementForm(forms.Form):
     """
 
     achieved_on = DateField(label="Date the employment plan was completed")
-    job = forms.ModelChoiceField(queryset=Job.objects.none(), empty_label="Choose a job")
+    job = forms.ModelChoiceField(
+        queryset=Job.objects.none(), empty_label="Choose a job"
+    )
 
     def __init__(
         self,
@@ -126,7 +133,9 @@ class FitWindowsForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(
-        label="Why this entry is wrong", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Why this entry is wrong",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -175,8 +175,7 @@ class MilestoneAchievement(models.Model):
                 name="achievement_once_per_milestone",
             ),
             models.CheckConstraint(
-                condition=models.Q(voided_at__isnull=True)
-                | ~models.Q(void_reason=""),
+                condition=models.Q(voided_at__isnull=True) | ~models.Q(void_reason=""),
                 name="achievement_void_has_reason",
             ),
         ]

@@ -164,7 +164,9 @@ def job_reaches(
     return ended_on is None or ended_on >= retention_date(first_day_on, days)
 
 
-def milestone_date_for_job(milestone: int, first_day_on: datetime.date) -> datetime.date:
+def milestone_date_for_job(
+    milestone: int, first_day_on: datetime.date
+) -> datetime.date:
     """The achievement date milestones 2–4 take from a job's first day."""
     if milestone == 2:
         return first_day_on

@@ -9,7 +9,6 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from access.policy import scope_members
-
 from members.models import Member
 from milestones.models import (
     AuthorizationRound,
@@ -65,7 +64,9 @@ def cap_lines_for_member(
             window = Window(achieved[0].achieved_on, achieved[0].achieved_on)
         else:
             window = windows.get(line.pk, line.window)
-        label = f"Milestone {line.milestone} authorized {line.round.authorized_on:%m/%d/%Y}"
+        label = (
+            f"Milestone {line.milestone} authorized {line.round.authorized_on:%m/%d/%Y}"
+        )
         counted.append((label, window, line.amount))
     return counted
 
@@ -147,6 +148,7 @@ class JobMilestoneCheck:
     reached_on: datetime.date
     line: MilestoneAuthorization | None
     will_reach: bool
+    achievement: MilestoneAchievement | None = None
 
     @property
     def is_inside_window(self) -> bool:
@@ -155,24 +157,37 @@ class JobMilestoneCheck:
     @property
     def is_gap(self) -> bool:
         """A milestone date the job will reach outside the window that pays."""
-        return self.will_reach and self.line is not None and not self.is_inside_window
+        return (
+            self.achievement is None
+            and self.will_reach
+            and self.line is not None
+            and not self.is_inside_window
+        )
 
 
 def job_milestone_checks(
-    job: Any, awaiting: dict[int, MilestoneAuthorization]
+    job: Any,
+    awaiting: dict[int, MilestoneAuthorization],
+    achieved: dict[int, MilestoneAchievement],
 ) -> list[JobMilestoneCheck]:
     """Milestones 2–4 of a job: their dates and the windows meant to pay them.
 
     Pure over what it is given: ``awaiting`` comes from
-    ``milestone_lines_awaiting``.
+    ``milestone_lines_awaiting``; ``achieved`` maps milestone numbers to the
+    job's active achievements. An achieved milestone is checked against the
+    window of its own line.
     """
-    return [
-        JobMilestoneCheck(
-            milestone=number,
-            reached_on=milestone_date_for_job(number, job.first_day_on),
-            line=awaiting.get(number),
-            will_reach=number == 2
-            or job_reaches(job.first_day_on, job.ended_on, RETENTION_DAYS[number]),
+    checks = []
+    for number in (2, 3, 4):
+        achievement = achieved.get(number)
+        checks.append(
+            JobMilestoneCheck(
+                milestone=number,
+                reached_on=milestone_date_for_job(number, job.first_day_on),
+                line=achievement.line if achievement else awaiting.get(number),
+                will_reach=number == 2
+                or job_reaches(job.first_day_on, job.ended_on, RETENTION_DAYS[number]),
+                achievement=achievement,
+            )
         )
-        for number in (2, 3, 4)
-    ]
+    return checks

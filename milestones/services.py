@@ -463,7 +463,9 @@ def milestone_windows_fit_to_job(
     return lines
 
 
-def _windows_check(authorization: AuthorizationRound, changes: dict[int, Window]) -> None:
+def _windows_check(
+    authorization: AuthorizationRound, changes: dict[int, Window]
+) -> None:
     windows = {
         line.milestone: changes.get(line.pk, line.window)
         for line in authorization.lines.all()

@@ -174,7 +174,9 @@ def authorize_view(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _line_of(authorization: AuthorizationRound, milestone: int) -> MilestoneAuthorization:
+def _line_of(
+    authorization: AuthorizationRound, milestone: int
+) -> MilestoneAuthorization:
     line = authorization.lines.filter(milestone=milestone).first()
     if line is None:
         raise Http404("That milestone is not in this authorization.")
@@ -218,9 +220,15 @@ def achieve_view(request: HttpRequest, public_id: str, milestone: int) -> HttpRe
         except ValidationError as error:
             add_service_errors({"": form}, error)
         else:
-            note = f"Milestone {milestone} logged as achieved on {achievement.achieved_on:%m/%d/%Y}."
+            note = (
+                f"Milestone {milestone} logged as achieved on "
+                f"{achievement.achieved_on:%m/%d/%Y}."
+            )
             if not achievement.is_billable:
-                note += " It is outside the authorized window: not billable until the window changes."
+                note += (
+                    " It is outside the authorized window: not billable until "
+                    "the window changes."
+                )
                 messages.warning(request, note)
             else:
                 messages.success(request, note)
@@ -234,7 +242,9 @@ def achieve_view(request: HttpRequest, public_id: str, milestone: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def window_change_view(request: HttpRequest, public_id: str, milestone: int) -> HttpResponse:
+def window_change_view(
+    request: HttpRequest, public_id: str, milestone: int
+) -> HttpResponse:
     """The case manager changes one milestone's window, with a reason."""
     actor = cast(User, request.user)
     authorization = authorization_round_get(actor, public_id)
@@ -297,7 +307,11 @@ def achievement_void_view(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "milestones/achievement_void.html",
-        {"form": form, "achievement": achievement, "member": achievement.line.round.member},
+        {
+            "form": form,
+            "achievement": achievement,
+            "member": achievement.line.round.member,
+        },
     )
 
 
@@ -313,7 +327,9 @@ def evidence_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
         kinds=EVIDENCE_KINDS[achievement.line.milestone],
     )
     if request.method == "POST" and form.is_valid():
-        upload = EvidenceUpload(kind=form.cleaned_data["kind"], file=form.cleaned_data["file"])
+        upload = EvidenceUpload(
+            kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
+        )
         try:
             evidence_add(actor=actor, achievement=achievement, upload=upload)
         except ValidationError as error:
@@ -324,7 +340,11 @@ def evidence_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "milestones/evidence_add.html",
-        {"form": form, "achievement": achievement, "member": achievement.line.round.member},
+        {
+            "form": form,
+            "achievement": achievement,
+            "member": achievement.line.round.member,
+        },
     )
 
 
