@@ -75,9 +75,7 @@ class AchievementForm(forms.Form):
     """
 
     achieved_on = DateField(label="Date the employment plan was completed")
-    job = forms.ModelChoiceField(
-        queryset=Job.objects.none(), empty_label="Choose a job"
-    )
+    job = JobChoiceField(queryset=Job.objects.none(), empty_label="Choose a job")
 
     def __init__(
         self,
@@ -93,7 +91,10 @@ class AchievementForm(forms.Form):
             del self.fields["job"]
         else:
             del self.fields["achieved_on"]
-            cast(forms.ModelChoiceField, self.fields["job"]).queryset = jobs
+            job_field = cast(JobChoiceField, self.fields["job"])
+            job_field.queryset = jobs
+            if len(jobs) == 1 and not self.is_bound:
+                job_field.initial = jobs[0]
         for kind in evidence_kinds:
             self.fields[f"evidence_{kind}"] = forms.FileField(
                 label=EvidenceDocument.Kind(kind).label,
