@@ -84,7 +84,11 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
             )
         )
     )
-    jobs = list(Job.objects.filter(member=member).order_by("-first_day_on"))
+    jobs = list(
+        Job.objects.filter(member=member)
+        .select_related("recorded_by")
+        .order_by("-first_day_on")
+    )
 
     entries = []
     for referral in referrals:

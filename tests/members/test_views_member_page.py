@@ -1,17 +1,23 @@
 """The member page: the whole story, in a fixed number of queries."""
 
 import datetime
+from collections.abc import Iterator
+
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import User
 from members.models import Member
+from jobs.services import job_record
 from milestones.rules import Window
+from milestones.services import EvidenceUpload, achievement_log
 from referrals.models import Referral
 from tests.factories import (
     EpisodeFactory,
@@ -23,18 +29,28 @@ from tests.milestones.helpers import authorize
 
 pytestmark = pytest.mark.django_db
 
-# Late enough that every authorization date below is in the past.
+# Late enough that every date below is in the past.
 LATER = datetime.datetime(2029, 6, 1, 12, 0, tzinfo=datetime.UTC)
 
 
+@pytest.fixture(autouse=True)
+def later() -> Iterator[None]:
+    with time_machine.travel(LATER, tick=False):
+        yield
+
+
+def pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n%%EOF\n")
+
+
 def add_episode_with_rounds(case_manager: User, member: Member, year: int) -> None:
-    """A closed-by-the-end episode with two authorization rounds."""
+    """A closed-by-the-end episode: two rounds, two jobs, logged milestones."""
     episode = EpisodeFactory(
         member=member,
         provider=provider_site("43-north-iowa"),
         opened_on=datetime.date(year, 1, 5),
     )
-    authorize(
+    first = authorize(
         case_manager,
         member,
         windows={
@@ -56,6 +72,34 @@ def add_episode_with_rounds(case_manager: User, member: Member, year: int) -> No
         numbers=(2, 3, 4),
         authorized_on=datetime.date(year, 8, 20),
     )
+    specialist = episode.specialist
+    jobs = [
+        job_record(
+            actor=specialist,
+            member=member,
+            employer="Prairie Grocers (demo)",
+            title="Stocker",
+            first_day_on=first_day,
+            hours_per_week=Decimal("20"),
+            hourly_wage=Decimal("12.00"),
+        )
+        for first_day in (datetime.date(year, 4, 10), datetime.date(year, 5, 20))
+    ]
+    achievement_log(
+        actor=specialist,
+        line=first.lines.get(milestone=1),
+        achieved_on=datetime.date(year, 3, 1),
+        evidence=[
+            EvidenceUpload("employment_plan", pdf()),
+            EvidenceUpload("service_plan", pdf()),
+        ],
+    )
+    achievement_log(
+        actor=specialist,
+        line=first.lines.get(milestone=2),
+        job=jobs[0],
+        evidence=[EvidenceUpload("service_documentation", pdf())],
+    )
     episode.closed_on = datetime.date(year, 12, 31)
     episode.save()
 
@@ -67,7 +111,6 @@ def queries_for_member_page(client: Client, member: Member) -> int:
     return len(queries)
 
 
-@time_machine.travel(LATER, tick=False)
 def test_member_page_queries_do_not_grow_with_episodes_and_rounds(
     client: Client, case_manager: User
 ) -> None:
@@ -97,6 +140,8 @@ def test_timeline_is_newest_first(client: Client, case_manager: User) -> None:
     assert dates == sorted(dates, reverse=True)
     assert [entry.kind for entry in timeline] == [
         "round",
+        "job",
+        "job",
         "round",
         "episode",
         "referral",
