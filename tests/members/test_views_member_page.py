@@ -2,20 +2,19 @@
 
 import datetime
 from collections.abc import Iterator
-
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import User
-from members.models import Member
 from jobs.services import job_record
+from members.models import Member
 from milestones.rules import Window
 from milestones.services import EvidenceUpload, achievement_log
 from referrals.models import Referral
