@@ -214,6 +214,40 @@ def require(user: Any, action: Action) -> None:
         raise PermissionDenied
 
 
+# Work a provider's staff do for a member only while the member is in IPS
+# with that provider. Seeing a member they once served is not enough.
+PROVIDER_WORK = frozenset(
+    {Action.LOG_SERVICES, Action.RECORD_JOB_END, Action.WRITE_TEAM_LOG}
+)
+
+
+def require_action_on_member(user: Any, action: Action, member: Member) -> None:
+    """Refuse (PermissionDenied) an action the user may not take on this member.
+
+    The role must grant the action and the member must be in scope. Provider
+    staff doing provider work must also have the member's open episode at
+    their provider (and, where the provider narrows specialists to their own
+    caseload, be its specialist). Services call this, so the rule holds
+    whatever page, command or task asks. One or two queries.
+    """
+    from members.models import Member
+    from referrals.models import Episode
+
+    require(user, action)
+    if not scope_members(user, Member.objects.filter(pk=member.pk)).exists():
+        raise PermissionDenied
+    if user.is_provider_staff and action in PROVIDER_WORK:
+        open_here = Episode.objects.filter(
+            member_id=member.pk,
+            provider_id=_provider_id(user),
+            closed_on__isnull=True,
+        )
+        if _own_caseload_only(user):
+            open_here = open_here.filter(specialist_id=user.pk)
+        if not open_here.exists():
+            raise PermissionDenied
+
+
 MemberReadRecorder = Callable[..., None]
 
 

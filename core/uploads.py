@@ -39,8 +39,7 @@ def upload_check(
         raise ValidationError("This file is empty.")
     if size > max_bytes:
         raise ValidationError(
-            f"This file is {size / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes // 1_048_576} MB."
+            f"This file is larger than the {max_bytes // 1_048_576} MB limit."
         )
 
     upload.seek(0)

@@ -6,12 +6,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from access.policy import Action, require
+from access.policy import Action, require_action_on_member
 from accounts.models import User
+from core.dates import iowa_today
 from core.history import attribute_to
 from jobs.models import Job
 from jobs.rules import HIGHEST_HOURLY_WAGE, MOST_HOURS_PER_WEEK, is_competitive_wage
 from members.models import Member
+
+# A job may be recorded before it starts, but not this far ahead.
+FURTHEST_FIRST_DAY = datetime.timedelta(days=365)
 
 
 class BelowMinimumWage(Exception):
@@ -37,7 +41,7 @@ def job_record(
     raises BelowMinimumWage unless ``below_minimum_seen``. The caller has
     checked that the member is in the actor's scope.
     """
-    require(actor, Action.LOG_SERVICES)
+    require_action_on_member(actor, Action.LOG_SERVICES, member)
     episode = member.episodes.filter(closed_on__isnull=True).first()
     if episode is None:
         raise ValidationError("Jobs are recorded while the member is in IPS.")
@@ -55,6 +59,10 @@ def job_record(
         errors["first_day_on"] = (
             "The first day cannot be before the member joined IPS "
             f"({episode.opened_on:%m/%d/%Y})."
+        )
+    elif first_day_on > iowa_today() + FURTHEST_FIRST_DAY:
+        errors["first_day_on"] = (
+            "A first day more than a year away is likely a typing mistake."
         )
     if errors:
         raise ValidationError(errors)

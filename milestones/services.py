@@ -4,13 +4,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from access.policy import Action, require
+from access.policy import Action, require_action_on_member
 from accounts.models import User
 from core.dates import iowa_today
 from core.history import attribute_to
@@ -82,7 +82,7 @@ def authorization_round_create(
     is raised unless ``cap_warning_seen``. The caller has checked that the
     member is in the actor's scope.
     """
-    require(actor, Action.AUTHORIZE_SERVICES)
+    require_action_on_member(actor, Action.AUTHORIZE_SERVICES, member)
     Member.objects.select_for_update().get(pk=member.pk)
     episode = member.episodes.filter(closed_on__isnull=True).first()
     if episode is None:
@@ -234,10 +234,10 @@ def achievement_log(
     a second entry, even a simultaneous one, is refused with a message. The
     caller has checked that the member is in the actor's scope.
     """
-    require(actor, Action.LOG_SERVICES)
     line = MilestoneAuthorization.objects.select_related(
         "round__episode", "round__member"
     ).get(pk=line.pk)
+    _require_work_on_round(actor, line.round)
     achieved_on, job = _achievement_date(line, achieved_on, job)
     checked = _evidence_checked(line.milestone, evidence)
     if line.achievements.filter(voided_at__isnull=True).exists():
@@ -258,6 +258,17 @@ def achievement_log(
     return achievement
 
 
+def _require_work_on_round(actor: User, authorization: AuthorizationRound) -> None:
+    """Only the team of the round's own, open episode logs against it."""
+    require_action_on_member(actor, Action.LOG_SERVICES, authorization.member)
+    episode = authorization.episode
+    provider = getattr(actor.organization, "provider_site", None)
+    if episode.closed_on is not None or (
+        provider is not None and episode.provider_id != provider.pk
+    ):
+        raise PermissionDenied
+
+
 ALREADY_ACHIEVED = (
     "This milestone has already been achieved. If that entry is wrong, void it "
     "with a reason first."
@@ -272,15 +283,27 @@ def _achievement_date(
     if line.round.is_voided or line.round.episode.closed_on is not None:
         raise ValidationError("This authorization is no longer open for achievements.")
 
+    episode = line.round.episode
     if line.milestone == 1:
         if achieved_on is None:
             raise ValidationError(
                 {"achieved_on": "Enter the date the employment plan was completed."}
             )
+        if achieved_on < episode.opened_on:
+            raise ValidationError(
+                {
+                    "achieved_on": "The employment plan is made in IPS: the date "
+                    "cannot be before the member joined "
+                    f"({episode.opened_on:%m/%d/%Y})."
+                }
+            )
         job = None
     else:
-        if job is None or job.member_id != line.round.member_id:
-            raise ValidationError({"job": "Choose one of the member's jobs."})
+        # A job held from an earlier time in IPS does not pay for this one.
+        if job is None or job.episode_id != episode.pk:
+            raise ValidationError(
+                {"job": "Choose one of the member's jobs in this time in IPS."}
+            )
         achieved_on = milestone_date_for_job(line.milestone, job.first_day_on)
         days = RETENTION_DAYS.get(line.milestone)
         if days and not job_reaches(job.first_day_on, job.ended_on, days):
@@ -358,7 +381,7 @@ def evidence_add(
     *, actor: User, achievement: MilestoneAchievement, upload: EvidenceUpload
 ) -> EvidenceDocument:
     """Attach another document to an achievement, such as the service plan."""
-    require(actor, Action.LOG_SERVICES)
+    _require_work_on_round(actor, achievement.line.round)
     if achievement.is_voided:
         raise ValidationError("Documents cannot be added to a voided achievement.")
     if upload.kind not in EVIDENCE_KINDS[achievement.line.milestone]:
@@ -375,10 +398,12 @@ def achievement_void(
     *, actor: User, achievement: MilestoneAchievement, reason: str
 ) -> MilestoneAchievement:
     """Void a wrong achievement with a reason; it stays on the record."""
-    require(actor, Action.LOG_SERVICES)
-    achievement = MilestoneAchievement.objects.select_for_update().get(
-        pk=achievement.pk
+    achievement = (
+        MilestoneAchievement.objects.select_for_update()
+        .select_related("line__round__episode", "line__round__member")
+        .get(pk=achievement.pk)
     )
+    _require_work_on_round(actor, achievement.line.round)
     if achievement.is_voided:
         raise ValidationError("This achievement is already voided.")
     if not reason.strip():
@@ -406,10 +431,10 @@ def milestone_window_change(
     when the new window holds its date. The round's windows must stay in
     milestone order; the monthly cap is checked as for a new round.
     """
-    require(actor, Action.AUTHORIZE_SERVICES)
     line = MilestoneAuthorization.objects.select_related("round__member").get(
         pk=line.pk
     )
+    require_action_on_member(actor, Action.AUTHORIZE_SERVICES, line.round.member)
     if line.round.is_voided:
         raise ValidationError("This authorization round is voided.")
     if not reason.strip():
@@ -433,13 +458,25 @@ def milestone_windows_fit_to_job(
     achieved keep their windows. All changed lines are saved together, each
     with a history entry naming the case manager and the job.
     """
-    require(actor, Action.AUTHORIZE_SERVICES)
+    require_action_on_member(actor, Action.AUTHORIZE_SERVICES, job.member)
     awaiting = milestone_lines_awaiting(job.member)
-    fitted = windows_fitted_to_job(job.first_day_on)
+    fitted = {
+        number: window
+        for number, window in windows_fitted_to_job(job.first_day_on).items()
+        if number in awaiting
+        and (
+            number == 2
+            or job_reaches(job.first_day_on, job.ended_on, RETENTION_DAYS[number])
+        )
+    }
+    if not fitted:
+        raise ValidationError(
+            "No milestone this job can still reach is awaiting achievement."
+        )
     changes = {
         awaiting[number].pk: window
         for number, window in fitted.items()
-        if number in awaiting and awaiting[number].window != window
+        if awaiting[number].window != window
     }
     if not changes:
         raise ValidationError("The windows already fit this job.")

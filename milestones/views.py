@@ -20,7 +20,11 @@ from milestones.forms import (
     VoidForm,
     WindowChangeForm,
 )
-from milestones.models import AuthorizationRound, MilestoneAuthorization
+from milestones.models import (
+    AuthorizationRound,
+    EvidenceDocument,
+    MilestoneAuthorization,
+)
 from milestones.rules import (
     MILESTONE_OUTCOMES,
     MILESTONE_SERVICES,
@@ -348,6 +352,12 @@ def evidence_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+def download_name(document: EvidenceDocument) -> str:
+    """The uploaded name, with the extension of what the file really is."""
+    stem = document.original_name.rsplit(".", 1)[0] or "document"
+    return f"{stem}.{document.extension}"
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def evidence_download(request: HttpRequest, public_id: str) -> FileResponse:
@@ -362,7 +372,7 @@ def evidence_download(request: HttpRequest, public_id: str) -> FileResponse:
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=download_name(document),
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
