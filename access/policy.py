@@ -49,6 +49,7 @@ class Action(enum.StrEnum):
     LOG_SERVICES = "services.log"
     RECORD_JOB_END = "job_end.record"
     WRITE_TEAM_LOG = "team_log.write"
+    EXIT_MEMBER = "member.exit"
     VIEW_DASHBOARD = "dashboard.view"
     RECORD_FIDELITY_REVIEW = "fidelity_review.record"
 
@@ -62,6 +63,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.AUTHORIZE_SERVICES,
             Action.RECORD_JOB_END,
             Action.WRITE_TEAM_LOG,
+            Action.EXIT_MEMBER,
             Action.VIEW_DASHBOARD,
         }
     ),
@@ -81,6 +83,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.LOG_SERVICES,
             Action.RECORD_JOB_END,
             Action.WRITE_TEAM_LOG,
+            Action.EXIT_MEMBER,
             Action.VIEW_DASHBOARD,
         }
     ),
@@ -217,7 +220,12 @@ def require(user: Any, action: Action) -> None:
 # Work a provider's staff do for a member only while the member is in IPS
 # with that provider. Seeing a member they once served is not enough.
 PROVIDER_WORK = frozenset(
-    {Action.LOG_SERVICES, Action.RECORD_JOB_END, Action.WRITE_TEAM_LOG}
+    {
+        Action.LOG_SERVICES,
+        Action.RECORD_JOB_END,
+        Action.WRITE_TEAM_LOG,
+        Action.EXIT_MEMBER,
+    }
 )
 
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("milestones.urls")),
     path("", include("jobs.urls")),
+    path("", include("jobends.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,12 @@ class Member(models.Model):
         SMI_WITH_SUD = "smi_sud", "SMI with co-occurring substance use disorder"
         SED = "sed", "Serious emotional disturbance"
 
+    class Disclosure(models.TextChoices):
+        UNDECIDED = "undecided", "Not decided"
+        DISCLOSES = "discloses", "Tells employers"
+        PARTLY = "partly", "Tells some employers, or only some things"
+        DOES_NOT = "does_not", "Does not tell employers"
+
     class BenefitsPlanning(models.TextChoices):
         NOT_YET = "not_yet", "Not yet"
         SCHEDULED = "scheduled", "Scheduled"
@@ -72,6 +78,17 @@ class Member(models.Model):
         blank=True,
         help_text="When benefits planning took place, or is scheduled.",
     )
+    # What each job teaches, carried to the next job search.
+    job_support_needs = models.TextField(blank=True)
+    disclosure = models.CharField(
+        "disclosure decision",
+        max_length=12,
+        choices=Disclosure.choices,
+        default=Disclosure.UNDECIDED,
+        help_text="Whether the member tells employers about their condition.",
+    )
+    disclosure_notes = models.TextField("about disclosure", blank=True)
+    job_preferences = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -53,6 +53,7 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
     number of queries whatever the number of referrals, episodes and
     rounds.
     """
+    from jobends.models import TeamMeeting
     from jobs.models import Job
     from milestones.models import AuthorizationRound, MilestoneAchievement
     from referrals.models import Episode, Referral
@@ -67,7 +68,7 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
     )
     episodes = list(
         Episode.objects.filter(member=member).select_related(
-            "provider__organization", "specialist"
+            "provider__organization", "specialist", "exited_by"
         )
     )
     rounds = list(
@@ -86,8 +87,14 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
     )
     jobs = list(
         Job.objects.filter(member=member)
-        .select_related("recorded_by")
+        .select_related("recorded_by", "job_end__recorded_by")
+        .prefetch_related("job_end__meetings")
         .order_by("-first_day_on")
+    )
+    meetings = list(
+        TeamMeeting.objects.filter(member=member).select_related(
+            "recorded_by", "job_end__job"
+        )
     )
 
     entries = []
@@ -107,6 +114,18 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
         )
     for job in jobs:
         entries.append(TimelineEntry(job.first_day_on, "job", "Started a job", job))
+        job_end = getattr(job, "job_end", None)
+        if job_end is not None:
+            entries.append(
+                TimelineEntry(job_end.ended_on, "job-end", "Job end", job_end)
+            )
+    for meeting in meetings:
+        entries.append(
+            TimelineEntry(meeting.met_on, "meeting", "Team meeting", meeting)
+        )
+    for episode in episodes:
+        if episode.closed_on is not None:
+            entries.append(TimelineEntry(episode.closed_on, "exit", "Exit", episode))
     for authorization in rounds:
         entries.append(
             TimelineEntry(
@@ -118,7 +137,16 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
         )
 
     # Newest first; on one day, the later step of the path first.
-    order = {"referral": 0, "referral-answer": 1, "episode": 2, "round": 3, "job": 4}
+    order = {
+        "referral": 0,
+        "referral-answer": 1,
+        "episode": 2,
+        "job-end": 3,
+        "meeting": 4,
+        "round": 5,
+        "job": 6,
+        "exit": 7,
+    }
     entries.sort(key=lambda entry: (entry.on, order[entry.kind]), reverse=True)
     return entries
 

@@ -12,6 +12,7 @@ from access.policy import Action, member_get, record_member_read, require, role_
 from accounts.models import User
 from core.dates import iowa_today
 from core.forms import add_service_errors
+from jobends.selectors import consent_current, team_log_for
 from members.forms import MemberForm, MemberSearchForm
 from members.selectors import job_panels, member_list, member_timeline
 from members.services import PossibleDuplicate, member_create, member_update
@@ -121,6 +122,15 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     can_refer = role_may(user, Action.REFER_MEMBER)
     awaiting = milestone_lines_awaiting(member)
     jobs = job_panels(timeline, awaiting)
+    job_ends_open = [
+        entry.subject
+        for entry in timeline
+        if entry.kind == "job-end"
+        and open_episode is not None
+        and entry.subject.job.episode_id == open_episode.pk
+        and not entry.subject.meetings.all()
+        and entry.subject.next_step != "education"
+    ]
     return render(
         request,
         "members/member_detail.html",
@@ -134,6 +144,13 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "can_authorize": role_may(user, Action.AUTHORIZE_SERVICES)
             and open_episode is not None,
             "can_log": role_may(user, Action.LOG_SERVICES) and open_episode is not None,
+            "can_record_job_end": role_may(user, Action.RECORD_JOB_END)
+            and open_episode is not None,
+            "can_write_log": role_may(user, Action.WRITE_TEAM_LOG),
+            "can_exit": role_may(user, Action.EXIT_MEMBER) and open_episode is not None,
+            "job_ends_open": job_ends_open,
+            "team_log": list(team_log_for(member)[:50]),
+            "consent": consent_current(member),
             "can_change_windows": role_may(user, Action.AUTHORIZE_SERVICES),
             "jobs": jobs,
             "awaiting_ids": {line.pk for line in awaiting.values()},

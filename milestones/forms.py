@@ -3,6 +3,7 @@ from typing import Any, cast
 from django import forms
 
 from core.forms import DateField, MonthField
+from jobends.models import TeamMeeting
 from jobs.models import Job
 from milestones.models import EvidenceDocument
 from payers.models import Payer
@@ -30,6 +31,27 @@ class AuthorizationRoundForm(forms.Form):
         label="I have seen the monthly cap warning: authorize anyway",
         required=False,
     )
+    meeting = forms.ModelChoiceField(
+        queryset=TeamMeeting.objects.none(),
+        label="The team meeting this reauthorization follows",
+        required=False,
+        empty_label="Choose the meeting",
+    )
+
+    def __init__(self, *args: Any, meetings: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["meeting"])
+        if meetings is None:
+            del self.fields["meeting"]
+            return
+        field.queryset = meetings
+        field.required = True
+        field.error_messages["required"] = (
+            "Before milestones are authorized again, record the team meeting."
+        )
+        field.label_from_instance = lambda meeting: (  # type: ignore[method-assign]
+            f"{meeting.met_on:%m/%d/%Y}: {meeting.get_reason_display()}"
+        )
 
 
 class MilestoneLineForm(forms.Form):

@@ -32,6 +32,14 @@ class AuthorizationRound(models.Model):
     authorized_on = models.DateField("authorization date")
     plan_dated_on = models.DateField("service plan date")
     plan_reference = models.CharField("service plan reference", max_length=60)
+    # Every round after an episode's first follows a team meeting.
+    meeting = models.OneToOneField(
+        "jobends.TeamMeeting",
+        on_delete=models.PROTECT,
+        related_name="authorization_round",
+        null=True,
+        blank=True,
+    )
     authorized_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

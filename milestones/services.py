@@ -15,6 +15,7 @@ from accounts.models import User
 from core.dates import iowa_today
 from core.history import attribute_to
 from core.uploads import CheckedUpload, upload_check
+from jobends.models import TeamMeeting
 from jobs.models import Job
 from members.models import Member
 from milestones.models import (
@@ -70,6 +71,7 @@ def authorization_round_create(
     plan_reference: str,
     lines: list[MilestoneLineInput],
     cap_warning_seen: bool = False,
+    meeting: TeamMeeting | None = None,
 ) -> AuthorizationRound:
     """Authorize one to four milestones for a member's open episode.
 
@@ -92,6 +94,7 @@ def authorization_round_create(
         )
 
     _check_lines(episode, lines)
+    _check_meeting(episode, meeting, authorized_on)
     rates = _rates_on(payer, authorized_on, lines)
     if authorized_on < episode.opened_on:
         raise ValidationError(
@@ -120,6 +123,7 @@ def authorization_round_create(
     authorization = AuthorizationRound(
         member=member,
         episode=episode,
+        meeting=meeting,
         payer=payer,
         authorized_on=authorized_on,
         plan_dated_on=plan_dated_on,
@@ -140,6 +144,37 @@ def authorization_round_create(
         )
         attribute_to(milestone, actor).save()
     return authorization
+
+
+def _check_meeting(
+    episode: Episode, meeting: TeamMeeting | None, authorized_on: datetime.date
+) -> None:
+    """A reauthorization follows a team meeting; the first round does not."""
+    is_first_round = not AuthorizationRound.objects.filter(
+        episode=episode, voided_at__isnull=True
+    ).exists()
+    if is_first_round:
+        return
+    if meeting is None:
+        raise ValidationError(
+            {
+                "meeting": "Before milestones are authorized again, record the team "
+                "meeting: date, who attended, lessons learned and next steps."
+            }
+        )
+    if meeting.episode_id != episode.pk:
+        raise ValidationError({"meeting": "Choose a meeting from this time in IPS."})
+    if AuthorizationRound.objects.filter(meeting=meeting).exists():
+        raise ValidationError(
+            {"meeting": "That meeting already led to an authorization round."}
+        )
+    if meeting.met_on > authorized_on:
+        raise ValidationError(
+            {
+                "meeting": "The meeting comes before the reauthorization: it is "
+                f"dated {meeting.met_on:%m/%d/%Y}."
+            }
+        )
 
 
 def _check_lines(episode: Episode, lines: list[MilestoneLineInput]) -> None:

@@ -11,6 +11,7 @@ from access.policy import Action, member_get, record_member_read, require
 from accounts.models import User
 from core.dates import iowa_today
 from core.forms import add_service_errors
+from jobends.selectors import meetings_awaiting_authorization
 from jobs.models import Job
 from milestones.forms import (
     AchievementForm,
@@ -52,28 +53,32 @@ LINE_FIELDS = ("include", "window_begins_on", "window_ends_on", "authorization_n
 
 
 def _line_forms(
-    data: Any = None, initial: dict[int, dict[str, Any]] | None = None
+    data: Any = None,
+    initial: dict[int, dict[str, Any]] | None = None,
+    is_reauthorization: bool = False,
 ) -> list[MilestoneLineForm]:
+    # A reauthorization usually needs milestones 2 to 4; 1 only with a new plan.
+    default = {n: {"include": not (is_reauthorization and n == 1)} for n in range(1, 5)}
     return [
         MilestoneLineForm(
             data,
             milestone=number,
             label=f"{number}. {MILESTONE_OUTCOMES[number]} "
             f"({MILESTONE_SERVICES[number].label.split(' – ')[0]})",
-            initial=(initial or {}).get(number, {"include": True}),
+            initial=(initial or {}).get(number, default[number]),
         )
         for number in MILESTONE_OUTCOMES
     ]
 
 
-def _proposed(data: Any) -> tuple[Any, list[MilestoneLineForm], str]:
+def _proposed(data: Any, meetings: Any) -> tuple[Any, list[MilestoneLineForm], str]:
     """Fill the windows from the plan start and the expected job month.
 
     The forms come back unbound, holding what was typed plus the proposal,
     so no field shows an error before the user asks to authorize. The third
     value is why no windows could be proposed, if so.
     """
-    typed = AuthorizationRoundForm(data)
+    typed = AuthorizationRoundForm(data, meetings=meetings)
     round_initial = {name: typed[name].value() for name in typed.fields}
     line_initial = {
         number: {
@@ -103,7 +108,7 @@ def _proposed(data: Any) -> tuple[Any, list[MilestoneLineForm], str]:
                 window_begins_on=window.begins_on, window_ends_on=window.ends_on
             )
     return (
-        AuthorizationRoundForm(initial=round_initial),
+        AuthorizationRoundForm(initial=round_initial, meetings=meetings),
         _line_forms(initial=line_initial),
         problem,
     )
@@ -118,16 +123,22 @@ def authorize_view(request: HttpRequest, public_id: str) -> HttpResponse:
     today = iowa_today()
     cap_risks: list[CapRisk] = []
     propose_problem = ""
+    is_reauthorization = AuthorizationRound.objects.filter(
+        member=member, episode__closed_on__isnull=True, voided_at__isnull=True
+    ).exists()
+    meetings = meetings_awaiting_authorization(member) if is_reauthorization else None
 
     if request.method != "POST":
+        newest = meetings.first() if meetings is not None else None
         form = AuthorizationRoundForm(
-            initial={"payer": member.payer, "authorized_on": today}
+            initial={"payer": member.payer, "authorized_on": today, "meeting": newest},
+            meetings=meetings,
         )
-        lines = _line_forms()
+        lines = _line_forms(is_reauthorization=is_reauthorization)
     elif "propose" in request.POST:
-        form, lines, propose_problem = _proposed(request.POST)
+        form, lines, propose_problem = _proposed(request.POST, meetings)
     else:
-        form = AuthorizationRoundForm(request.POST)
+        form = AuthorizationRoundForm(request.POST, meetings=meetings)
         lines = _line_forms(request.POST)
         if form.is_valid() and all(line.is_valid() for line in lines):
             data = form.cleaned_data
@@ -154,6 +165,7 @@ def authorize_view(request: HttpRequest, public_id: str) -> HttpResponse:
                         if line.cleaned_data["include"]
                     ],
                     cap_warning_seen=data["cap_warning_seen"],
+                    meeting=data.get("meeting"),
                 )
             except CapWarning as warning:
                 cap_risks = warning.risks
@@ -174,6 +186,7 @@ def authorize_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "lines": lines,
             "cap_risks": cap_risks,
             "propose_problem": propose_problem,
+            "is_reauthorization": is_reauthorization,
         },
     )
 

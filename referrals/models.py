@@ -139,6 +139,14 @@ class Episode(models.Model):
     referred again and a later episode opens.
     """
 
+    class ExitReason(models.TextChoices):
+        GOALS_MET = "goals_met", "Employment goals met; supports continue elsewhere"
+        NO_LONGER_WANTS = "no_longer_wants", "The member no longer wants IPS"
+        MOVED = "moved", "Moved out of the provider's area"
+        EDUCATION = "education", "Went on to a training or education program"
+        HEALTH = "health", "Health needs come first for now"
+        OTHER = "other", "Other"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     referral = models.OneToOneField(
         Referral, on_delete=models.PROTECT, related_name="episode"
@@ -155,7 +163,22 @@ class Episode(models.Model):
         related_name="caseload",
     )
     opened_on = models.DateField()
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField("exited on", null=True, blank=True)
+    exit_reason = models.CharField(
+        max_length=20, choices=ExitReason.choices, blank=True
+    )
+    exit_notes = models.TextField("about the exit", blank=True)
+    transition_plan = models.TextField(
+        blank=True,
+        help_text="The ongoing supports the case manager and clinicians will provide.",
+    )
+    exited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

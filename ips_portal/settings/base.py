@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "referrals",
     "milestones",
     "jobs",
+    "jobends",
 ]
 
 MIDDLEWARE = [

@@ -138,7 +138,9 @@ def test_timeline_is_newest_first(client: Client, case_manager: User) -> None:
     dates = [entry.on for entry in timeline]
     assert dates == sorted(dates, reverse=True)
     assert [entry.kind for entry in timeline] == [
+        "exit",
         "round",
+        "meeting",
         "job",
         "job",
         "round",

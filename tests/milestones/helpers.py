@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from accounts.models import User
+from jobends.models import TeamMeeting
 from members.models import Member
 from milestones.models import AuthorizationRound
 from milestones.rules import Window, milestone_windows_propose
@@ -25,6 +26,20 @@ def lines_for(
     ]
 
 
+def meeting_for(member: Member, met_on: datetime.date) -> TeamMeeting:
+    """A team meeting in the member's open episode, as reauthorization needs."""
+    episode = member.episodes.get(closed_on__isnull=True)
+    return TeamMeeting.objects.create(
+        member=member,
+        episode=episode,
+        reason=TeamMeeting.Reason.HOURS_CUT,
+        met_on=met_on,
+        lessons_learned="Evening shifts suit the member better.",
+        next_steps="Look for a second part-time job.",
+        recorded_by=episode.specialist,
+    )
+
+
 def authorize(
     actor: User,
     member: Member,
@@ -32,6 +47,7 @@ def authorize(
     numbers: tuple[int, ...] = (1, 2, 3, 4),
     **overrides: Any,
 ) -> AuthorizationRound:
+    """Authorize a round; a later round gets its team meeting unless given one."""
     arguments: dict[str, Any] = {
         "actor": actor,
         "member": member,
@@ -42,4 +58,9 @@ def authorize(
         "lines": lines_for(windows, numbers),
     }
     arguments.update(overrides)
+    is_later_round = AuthorizationRound.objects.filter(
+        episode__member=member, episode__closed_on__isnull=True, voided_at__isnull=True
+    ).exists()
+    if is_later_round and "meeting" not in overrides:
+        arguments["meeting"] = meeting_for(member, arguments["authorized_on"])
     return authorization_round_create(**arguments)

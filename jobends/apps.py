@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JobEndsConfig(AppConfig):
+    name = "jobends"
+    verbose_name = "Job ends, team meetings and exits"

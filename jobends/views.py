@@ -1,0 +1,276 @@
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from access.policy import Action, member_get, record_member_read, role_may
+from accounts.models import User
+from core.dates import iowa_today
+from core.forms import add_service_errors
+from jobends.forms import (
+    ConsentForm,
+    ConsentWithdrawForm,
+    ExitForm,
+    JobEndForm,
+    JobEndFormForm,
+    NextStepForm,
+    PerspectiveForm,
+    TeamLogForm,
+    TeamMeetingForm,
+)
+from jobends.models import EmployerContactConsent, JobEnd
+from jobends.selectors import consent_current, job_end_get, job_get
+from jobends.services import (
+    WHAT_JOBS_TEACH,
+    employer_consent_problem,
+    employer_consent_record,
+    employer_consent_withdraw,
+    episode_exit,
+    job_end_form_complete,
+    job_end_next_step,
+    job_end_record,
+    perspective_add,
+    team_log_add,
+    team_meeting_record,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_end_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    job = job_get(actor, public_id)
+    form = JobEndForm(request.POST or None, initial={"ended_on": iowa_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job_end = job_end_record(actor=actor, job=job, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(
+                request,
+                "Job end recorded. Help toward another job is always offered; "
+                "complete the job-end form with the member when you can.",
+            )
+            return redirect("jobends:detail", job_end.public_id)
+    return render(
+        request,
+        "jobends/job_end_record.html",
+        {"form": form, "job": job, "member": job.member},
+    )
+
+
+def _detail_context(actor: User, job_end: JobEnd, **forms: object) -> dict[str, object]:
+    member = job_end.job.member
+    can_write = role_may(actor, Action.RECORD_JOB_END)
+    initial = {field: getattr(member, field) for field in WHAT_JOBS_TEACH} | {
+        field: getattr(job_end, field)
+        for field in (
+            "differed_from_expectations",
+            "differed_notes",
+            "duties_changed",
+            "duties_notes",
+        )
+    }
+    return {
+        "job_end": job_end,
+        "job": job_end.job,
+        "member": member,
+        "can_write": can_write,
+        "employer_problem": employer_consent_problem(member, iowa_today()),
+        "form_form": forms.get("form_form")
+        or JobEndFormForm(initial=initial, prefix="form"),
+        "perspective_form": forms.get("perspective_form")
+        or PerspectiveForm(prefix="view"),
+        "next_step_choices": JobEnd.NextStep,
+    }
+
+
+@login_required
+def job_end_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    job_end = job_end_get(actor, public_id)
+    record_member_read(
+        actor, [job_end.job.member_id], purpose="job_end.view", request=request
+    )
+    return render(
+        request, "jobends/job_end_detail.html", _detail_context(actor, job_end)
+    )
+
+
+@login_required
+@require_POST
+def job_end_form_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    job_end = job_end_get(actor, public_id)
+    form = JobEndFormForm(request.POST, prefix="form")
+    if form.is_valid():
+        try:
+            job_end_form_complete(
+                actor=actor, job_end=job_end, answers=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(request, "Job-end form saved.")
+            return redirect("jobends:detail", job_end.public_id)
+    context = _detail_context(actor, job_end, form_form=form)
+    return render(request, "jobends/job_end_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def perspective_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    job_end = job_end_get(actor, public_id)
+    form = PerspectiveForm(request.POST, prefix="view")
+    if form.is_valid():
+        try:
+            perspective_add(actor=actor, job_end=job_end, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(request, "Perspective added.")
+            return redirect("jobends:detail", job_end.public_id)
+    context = _detail_context(actor, job_end, perspective_form=form)
+    return render(request, "jobends/job_end_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def next_step_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """After a job end: another job (the meeting), education, or exit."""
+    actor = cast(User, request.user)
+    job_end = job_end_get(actor, public_id)
+    form = NextStepForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such next step.")
+    next_step = form.cleaned_data["next_step"]
+    job_end_next_step(actor=actor, job_end=job_end, next_step=next_step)
+    member = job_end.job.member
+    if next_step == JobEnd.NextStep.ANOTHER_JOB:
+        meeting_url = reverse("jobends:meeting", args=[member.public_id])
+        return redirect(f"{meeting_url}?job_end={job_end.public_id}")
+    if next_step == JobEnd.NextStep.EXIT:
+        return redirect("jobends:exit", member.public_id)
+    messages.success(request, "Noted: a training or education program comes next.")
+    return redirect("members:detail", member.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Record the team meeting that comes before a reauthorization."""
+    actor = cast(User, request.user)
+    member = member_get(actor, public_id, Action.WRITE_TEAM_LOG, request=request)
+    job_ends = JobEnd.objects.filter(job__member=member).select_related("job")
+    chosen = job_ends.filter(public_id=request.GET.get("job_end") or None).first()
+    form = TeamMeetingForm(
+        request.POST or None,
+        job_ends=job_ends,
+        initial={
+            "job_end": chosen,
+            "met_on": iowa_today(),
+            "member_attended": True,
+            "specialist_attended": True,
+            "case_manager_attended": True,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            team_meeting_record(actor=actor, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(
+                request,
+                "Team meeting recorded. The case manager can now authorize the "
+                "milestones still needed.",
+            )
+            if role_may(actor, Action.AUTHORIZE_SERVICES):
+                return redirect("milestones:authorize", member.public_id)
+            return redirect("members:detail", member.public_id)
+    return render(request, "jobends/meeting.html", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    member = member_get(actor, public_id, Action.WRITE_TEAM_LOG, request=request)
+    consent = consent_current(member)
+    is_active = consent is not None and consent.withdrawn_on is None
+    form: ConsentForm | ConsentWithdrawForm
+    if is_active:
+        form = ConsentWithdrawForm(
+            request.POST or None, initial={"withdrawn_on": iowa_today()}
+        )
+    else:
+        form = ConsentForm(request.POST or None, initial={"given_on": iowa_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if is_active:
+                employer_consent_withdraw(
+                    actor=actor,
+                    consent=cast(EmployerContactConsent, consent),
+                    withdrawn_on=form.cleaned_data["withdrawn_on"],
+                )
+            else:
+                employer_consent_record(
+                    actor=actor, member=member, given_on=form.cleaned_data["given_on"]
+                )
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(request, "Consent to contact employers updated.")
+            return redirect("members:detail", member.public_id)
+    return render(
+        request,
+        "jobends/consent.html",
+        {"form": form, "member": member, "consent": consent, "is_active": is_active},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_log_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    member = member_get(actor, public_id, Action.WRITE_TEAM_LOG, request=request)
+    form = TeamLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team_log_add(actor=actor, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(request, "Added to the team log.")
+            return redirect("members:detail", member.public_id)
+    return render(request, "jobends/team_log.html", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exit_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    member = member_get(actor, public_id, Action.EXIT_MEMBER, request=request)
+    if not member.episodes.filter(closed_on__isnull=True).exists():
+        raise PermissionDenied
+    form = ExitForm(request.POST or None, initial={"exited_on": iowa_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode_exit(actor=actor, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors({"": form}, error)
+        else:
+            messages.success(
+                request,
+                "Exit recorded with its transition plan. The member can be "
+                "referred again at any time.",
+            )
+            return redirect("members:detail", member.public_id)
+    return render(request, "jobends/exit.html", {"form": form, "member": member})
