@@ -97,57 +97,65 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
         )
     )
 
-    entries = []
+    # Each event: its business date, when it was written down (to order the
+    # events of one day as they happened), its kind and its record.
+    events: list[tuple[datetime.date, Any, str, str, Any]] = []
     for referral in referrals:
-        entries.append(
-            TimelineEntry(referral.referred_on, "referral", "Referred", referral)
+        events.append(
+            (
+                referral.referred_on,
+                referral.created_at,
+                "referral",
+                "Referred",
+                referral,
+            )
         )
         if referral.status in (Referral.Status.REDIRECTED, Referral.Status.WITHDRAWN):
             answered_on = iowa_today(referral.responded_at)
             title = referral.get_status_display()
-            entries.append(
-                TimelineEntry(answered_on, "referral-answer", title, referral)
+            events.append(
+                (answered_on, referral.responded_at, "referral-answer", title, referral)
             )
     for episode in episodes:
-        entries.append(
-            TimelineEntry(episode.opened_on, "episode", "Accepted into IPS", episode)
+        events.append(
+            (episode.opened_on, episode.created_at, "episode", "Accepted", episode)
         )
+        if episode.closed_on is not None:
+            events.append(
+                (episode.closed_on, episode.updated_at, "exit", "Exit", episode)
+            )
     for job in jobs:
-        entries.append(TimelineEntry(job.first_day_on, "job", "Started a job", job))
+        events.append((job.first_day_on, job.created_at, "job", "Started a job", job))
         job_end = getattr(job, "job_end", None)
         if job_end is not None:
-            entries.append(
-                TimelineEntry(job_end.ended_on, "job-end", "Job end", job_end)
+            events.append(
+                (job_end.ended_on, job_end.recorded_at, "job-end", "Job end", job_end)
             )
     for meeting in meetings:
-        entries.append(
-            TimelineEntry(meeting.met_on, "meeting", "Team meeting", meeting)
+        events.append(
+            (meeting.met_on, meeting.recorded_at, "meeting", "Team meeting", meeting)
         )
-    for episode in episodes:
-        if episode.closed_on is not None:
-            entries.append(TimelineEntry(episode.closed_on, "exit", "Exit", episode))
     for authorization in rounds:
-        entries.append(
-            TimelineEntry(
+        events.append(
+            (
                 authorization.authorized_on,
+                authorization.created_at,
                 "round",
                 "Milestones authorized",
                 authorization,
             )
         )
 
-    # Newest first; on one day, the later step of the path first.
-    order = {
-        "referral": 0,
-        "referral-answer": 1,
-        "episode": 2,
-        "job-end": 3,
-        "meeting": 4,
-        "round": 5,
-        "job": 6,
-        "exit": 7,
-    }
-    entries.sort(key=lambda entry: (entry.on, order[entry.kind]), reverse=True)
+    # Ties (one save, or a frozen clock) fall back to the order of the path.
+    path = ["referral", "referral-answer", "episode", "job", "job-end", "meeting"]
+    path += ["round", "exit"]
+    events.sort(
+        key=lambda event: (event[0], event[1], path.index(event[2])), reverse=True
+    )
+    entries = [
+        TimelineEntry(on, kind, title, subject)
+        for on, _, kind, title, subject in events
+    ]
     return entries
 
 

@@ -40,16 +40,27 @@ def milestone_lines_counting_toward_cap(
 
 
 def cap_lines_for_member(
-    member: Member, windows: dict[int, Window] | None = None
+    member: Member,
+    windows: dict[int, Window] | None = None,
+    superseded: frozenset[int] = frozenset(),
 ) -> list[tuple[str, Window, Decimal]]:
     """Label, window and amount of each line that counts toward the cap.
 
     An achieved milestone counts in the month it was achieved, whatever its
-    window; one not yet achieved counts in every month its window touches.
-    ``windows`` replaces the windows of the lines it names (by primary key),
-    to test a change before it is made. Two queries.
+    window. One not yet achieved counts in every month its window touches,
+    but only while it is the line that would pay (see
+    ``milestone_lines_awaiting``): a line a newer round replaced, or one of
+    a closed episode, will never be billed. ``superseded`` names milestone
+    numbers a round being made will replace. ``windows`` replaces the
+    windows of the lines it names (by primary key), to test a change before
+    it is made. Three queries.
     """
     windows = windows or {}
+    live = {
+        line.pk
+        for number, line in milestone_lines_awaiting(member).items()
+        if number not in superseded
+    }
     lines = milestone_lines_counting_toward_cap(member).prefetch_related(
         Prefetch(
             "achievements",
@@ -62,8 +73,10 @@ def cap_lines_for_member(
         achieved = line.active_achievements  # type: ignore[attr-defined]
         if achieved:
             window = Window(achieved[0].achieved_on, achieved[0].achieved_on)
-        else:
+        elif line.pk in live:
             window = windows.get(line.pk, line.window)
+        else:
+            continue
         label = (
             f"Milestone {line.milestone} authorized {line.round.authorized_on:%m/%d/%Y}"
         )
@@ -75,7 +88,9 @@ def milestone_lines_awaiting(member: Member) -> dict[int, MilestoneAuthorization
     """The line that would pay for each milestone not yet achieved.
 
     For each milestone number, the line of the newest round of the member's
-    open episode that is neither voided nor already achieved. One query.
+    open episode that holds it, unless that line is already achieved: a
+    newer round replaces the older rounds' lines for its milestones, and an
+    older line never pays once a newer one exists. One query.
     """
     active_achievements = MilestoneAchievement.objects.filter(voided_at__isnull=True)
     lines = (
@@ -84,14 +99,18 @@ def milestone_lines_awaiting(member: Member) -> dict[int, MilestoneAuthorization
             round__episode__closed_on__isnull=True,
             round__voided_at__isnull=True,
         )
-        .exclude(Exists(active_achievements.filter(line=OuterRef("pk"))))
+        .annotate(is_achieved=Exists(active_achievements.filter(line=OuterRef("pk"))))
         .select_related("round")
         .order_by("milestone", "-round__authorized_on", "-round__created_at")
     )
-    awaiting: dict[int, MilestoneAuthorization] = {}
+    newest: dict[int, MilestoneAuthorization] = {}
     for line in lines:
-        awaiting.setdefault(line.milestone, line)
-    return awaiting
+        newest.setdefault(line.milestone, line)
+    return {
+        number: line
+        for number, line in newest.items()
+        if not line.is_achieved  # type: ignore[attr-defined]
+    }
 
 
 def authorization_round_get(user: Any, public_id: Any) -> AuthorizationRound:

@@ -116,7 +116,10 @@ def authorization_round_create(
             )
             for line in lines
         ]
-        risks = months_at_risk_of_cap(cap_lines_for_member(member) + proposed)
+        replaced = frozenset(line.milestone for line in lines)
+        risks = months_at_risk_of_cap(
+            cap_lines_for_member(member, superseded=replaced) + proposed
+        )
         if risks:
             raise CapWarning(risks)
 

@@ -4,12 +4,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
+from jobs.services import job_record
 from members.models import Member
 from milestones.models import AuthorizationRound, MilestoneAuthorization
 from milestones.rules import Window
-from milestones.services import CapWarning
+from milestones.services import CapWarning, EvidenceUpload, achievement_log
 from payers.models import FeeRate, FeeSchedule, Payer
 from payers.services_catalog import Service
 from tests.factories import EpisodeFactory, MemberFactory
@@ -131,13 +133,9 @@ def test_cap_warning_counts_the_members_other_rounds(
 ) -> None:
     authorize(case_manager, member)  # milestone 3 window: May 2026
 
+    # A later round for milestone 2 alone leaves round one's milestone 3 live.
     with pytest.raises(CapWarning) as warning:
-        authorize(
-            case_manager,
-            member,
-            windows={2: month(2026, 5), 3: month(2026, 6), 4: month(2026, 8)},
-            numbers=(2, 3, 4),
-        )
+        authorize(case_manager, member, windows={2: month(2026, 5)}, numbers=(2,))
 
     assert [(r.month, r.total) for r in warning.value.risks] == [
         (D(2026, 5, 1), Decimal("4789.06"))
@@ -252,3 +250,54 @@ def test_authorization_date_in_the_future_is_refused_by_the_iowa_calendar(
         "authorized_on": ["The authorization date cannot be in the future."]
     }
     assert authorize(case_manager, member, authorized_on=D(2026, 2, 28))
+
+
+def test_lines_a_new_round_replaces_no_longer_count_toward_the_cap(
+    case_manager: User, member: Member
+) -> None:
+    authorize(case_manager, member)  # milestone 3 window: May 2026
+
+    # The new round's milestone 3 replaces round one's, so May holds only
+    # the new milestone 2.
+    later = authorize(
+        case_manager,
+        member,
+        windows={2: month(2026, 5), 3: month(2026, 6), 4: month(2026, 8)},
+        numbers=(2, 3, 4),
+    )
+
+    assert later.lines.count() == 3
+
+
+def test_an_achieved_milestone_counts_in_its_month_even_when_replaced(
+    case_manager: User, specialist: User, member: Member
+) -> None:
+    first = authorize(case_manager, member)
+    member.episodes.update(specialist=specialist)
+    job = job_record(
+        actor=specialist,
+        member=member,
+        employer="Prairie Library (demo)",
+        title="Shelver",
+        first_day_on=D(2026, 4, 15),
+        hours_per_week=Decimal("20"),
+        hourly_wage=Decimal("12.00"),
+    )
+    achievement_log(
+        actor=specialist,
+        line=first.lines.get(milestone=2),
+        job=job,
+        evidence=[
+            EvidenceUpload(
+                "service_documentation",
+                SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n%%EOF\n"),
+            )
+        ],
+    )
+
+    with pytest.raises(CapWarning) as warning:
+        authorize(case_manager, member, windows={2: month(2026, 4)}, numbers=(2,))
+
+    assert [(r.month, r.total) for r in warning.value.risks] == [
+        (D(2026, 4, 1), Decimal("4789.06"))
+    ]
