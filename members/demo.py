@@ -22,6 +22,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from core.dates import add_months, iowa_today
+from jobends.models import JobEnd, JobEndPerspective, TeamLogEntry, TeamMeeting
+from jobends.services import (
+    episode_exit,
+    job_end_form_complete,
+    job_end_record,
+    perspective_add,
+    team_log_add,
+    team_meeting_record,
+)
 from jobs.models import Job
 from jobs.services import job_record
 from members.models import Member
@@ -41,7 +50,7 @@ from milestones.services import (
 )
 from payers.models import Payer
 from providers.models import County, ProviderSite, ServiceArea
-from referrals.models import Referral
+from referrals.models import Episode, Referral
 from referrals.services import (
     referral_accept,
     referral_create,
@@ -87,6 +96,9 @@ STAGES = [
     ("first_day", 34),
     ("day_45", 30),
     ("day_90", 32),
+    ("job_ended", 10),
+    ("reauthorized", 10),
+    ("exited", 6),
 ]
 
 CONVERSATION = {
@@ -199,6 +211,9 @@ def _member_for(context: DemoContext, number: int, stage: str) -> bool:
         "first_day": rng.randint(110, 150),
         "day_45": rng.randint(160, 200),
         "day_90": rng.randint(210, 300),
+        "job_ended": rng.randint(150, 200),
+        "reauthorized": rng.randint(200, 280),
+        "exited": rng.randint(120, 220),
     }[stage]
     if Member.objects.filter(
         first_name=first, last_name=last, birth_date=born
@@ -285,6 +300,16 @@ def _advance(
     authorization = _authorize(case_manager, member, authorized_on, windows)
     if stage == "authorized":
         return
+    if stage == "exited":
+        episode_exit(
+            actor=case_manager,
+            member=member,
+            exited_on=min(context.today, authorized_on + datetime.timedelta(days=40)),
+            reason=Episode.ExitReason.NO_LONGER_WANTS,
+            transition_plan="Case manager checks in monthly; the clinic team "
+            "continues therapy and peer support.",
+        )
+        return
 
     specialist = episode.specialist
     plan_done_on = min(
@@ -309,12 +334,94 @@ def _advance(
         hourly_wage=Decimal(rng.choice(["9.50", "11.00", "12.75", "14.25", "16.00"])),
     )
     _fit_windows(case_manager, job)
+    if stage in ("job_ended", "reauthorized"):
+        _log(specialist, authorization, 2, job=job)
+        _job_end_and_after(context, member, job, specialist, case_manager, stage)
+        return
     for number, reached in ((2, "first_day"), (3, "day_45"), (4, "day_90")):
         if milestone_date_for_job(number, job.first_day_on) > context.today:
             return
         _log(specialist, authorization, number, job=job)
         if stage == reached:
             return
+
+
+def _job_end_and_after(
+    context: DemoContext,
+    member: Member,
+    job: Job,
+    specialist: User,
+    case_manager: User,
+    stage: str,
+) -> None:
+    """A job that ends before day 45, its form, and for some a new round."""
+    rng = context.rng
+    ended_on = min(
+        context.today, job.first_day_on + datetime.timedelta(days=rng.randint(5, 30))
+    )
+    job_end = job_end_record(
+        actor=specialist,
+        job=job,
+        ended_on=ended_on,
+        how_ended=rng.choice(
+            [JobEnd.HowEnded.QUIT, JobEnd.HowEnded.LET_GO, JobEnd.HowEnded.LAID_OFF]
+        ),
+    )
+    job_end_form_complete(
+        actor=specialist,
+        job_end=job_end,
+        answers={
+            "differed_from_expectations": JobEnd.Answer.YES,
+            "differed_notes": "The shifts were earlier than agreed.",
+            "duties_changed": JobEnd.Answer.NO,
+            "job_preferences": "Afternoon or evening shifts; a quieter workplace.",
+            "disclosure": Member.Disclosure.PARTLY,
+        },
+    )
+    perspective_add(
+        actor=specialist,
+        job_end=job_end,
+        source=JobEndPerspective.Source.MEMBER,
+        text="Mornings were hard with my medication; I want later shifts.",
+    )
+    team_log_add(
+        actor=case_manager,
+        member=member,
+        kind=TeamLogEntry.Kind.CONTACT_PHONE,
+        text="Talked with the specialist about the job end and next steps.",
+    )
+    if stage != "reauthorized":
+        return
+
+    met_on = min(context.today, ended_on + datetime.timedelta(days=rng.randint(3, 10)))
+    meeting = team_meeting_record(
+        actor=specialist,
+        member=member,
+        reason=TeamMeeting.Reason.AFTER_JOB_END,
+        job_end=job_end,
+        met_on=met_on,
+        lessons_learned="Ask about shift times before accepting an offer.",
+        next_steps="Search for afternoon work near the bus line.",
+    )
+    windows = milestone_windows_propose(met_on, add_months(met_on, 1))
+    authorization_round_create(
+        actor=case_manager,
+        member=member,
+        payer=member.payer,
+        authorized_on=met_on,
+        plan_dated_on=met_on,
+        plan_reference=f"PCSP-DEMO-{member.pk:04d}-B",
+        lines=[
+            MilestoneLineInput(
+                milestone=number,
+                window=windows[number],
+                authorization_number=f"DEMO-PA-{member.pk:04d}-B{number}",
+            )
+            for number in (2, 3, 4)
+        ],
+        cap_warning_seen=True,
+        meeting=meeting,
+    )
 
 
 def _authorize(
