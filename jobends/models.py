@@ -190,6 +190,22 @@ class TeamMeeting(models.Model):
     def __str__(self) -> str:
         return f"Team meeting {self.public_id}"
 
+    @property
+    def attendees(self) -> list[str]:
+        """Who attended, in words, for pages and documents."""
+        present = [
+            label
+            for attended, label in (
+                (self.member_attended, "the member"),
+                (self.specialist_attended, "the IPS specialist"),
+                (self.case_manager_attended, "the case manager"),
+            )
+            if attended
+        ]
+        if self.other_attendees:
+            present.append(self.other_attendees)
+        return present
+
 
 class TeamLogEntry(models.Model):
     """An entry in the log the case manager and the IPS team share."""

@@ -55,7 +55,9 @@ def job_end_record(
     One job end per job.
     """
     require_action_on_member(actor, Action.RECORD_JOB_END, job.member)
-    job = Job.objects.select_for_update().get(pk=job.pk)
+    job = Job.objects.select_for_update().select_related("episode").get(pk=job.pk)
+    if job.episode.closed_on is not None:
+        raise ValidationError("This job belongs to a time in IPS that has ended.")
     if JobEnd.objects.filter(job=job).exists():
         raise ValidationError("This job's end is already recorded.")
     if ended_on < job.first_day_on:
@@ -308,6 +310,8 @@ def episode_exit(
             }
         )
     _not_in_future(exited_on, "exited_on", "exit date")
+    if reason not in Episode.ExitReason.values:
+        raise ValidationError({"reason": "Choose the reason for the exit."})
     if not transition_plan.strip():
         raise ValidationError(
             {

@@ -8,7 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from access.policy import Action, member_get, record_member_read, role_may
+from access.policy import (
+    Action,
+    member_get,
+    record_member_read,
+    require_action_on_member,
+    role_may,
+)
 from accounts.models import User
 from core.dates import iowa_today
 from core.forms import add_service_errors
@@ -38,6 +44,7 @@ from jobends.services import (
     team_log_add,
     team_meeting_record,
 )
+from members.models import Member
 
 
 @login_required
@@ -45,6 +52,7 @@ from jobends.services import (
 def job_end_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = cast(User, request.user)
     job = job_get(actor, public_id)
+    require_action_on_member(actor, Action.RECORD_JOB_END, job.member)
     form = JobEndForm(request.POST or None, initial={"ended_on": iowa_today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,9 +73,17 @@ def job_end_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+def _may(actor: User, action: Action, member: Member) -> bool:
+    try:
+        require_action_on_member(actor, action, member)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _detail_context(actor: User, job_end: JobEnd, **forms: object) -> dict[str, object]:
     member = job_end.job.member
-    can_write = role_may(actor, Action.RECORD_JOB_END)
+    can_write = _may(actor, Action.RECORD_JOB_END, member)
     initial = {field: getattr(member, field) for field in WHAT_JOBS_TEACH} | {
         field: getattr(job_end, field)
         for field in (
@@ -82,6 +98,7 @@ def _detail_context(actor: User, job_end: JobEnd, **forms: object) -> dict[str, 
         "job": job_end.job,
         "member": member,
         "can_write": can_write,
+        "can_exit": _may(actor, Action.EXIT_MEMBER, member),
         "employer_problem": employer_consent_problem(member, iowa_today()),
         "form_form": forms.get("form_form")
         or JobEndFormForm(initial=initial, prefix="form"),
@@ -108,6 +125,7 @@ def job_end_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def job_end_form_view(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = cast(User, request.user)
     job_end = job_end_get(actor, public_id)
+    require_action_on_member(actor, Action.RECORD_JOB_END, job_end.job.member)
     form = JobEndFormForm(request.POST, prefix="form")
     if form.is_valid():
         try:
@@ -128,6 +146,7 @@ def job_end_form_view(request: HttpRequest, public_id: str) -> HttpResponse:
 def perspective_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = cast(User, request.user)
     job_end = job_end_get(actor, public_id)
+    require_action_on_member(actor, Action.RECORD_JOB_END, job_end.job.member)
     form = PerspectiveForm(request.POST, prefix="view")
     if form.is_valid():
         try:
@@ -151,6 +170,8 @@ def next_step_view(request: HttpRequest, public_id: str) -> HttpResponse:
     if not form.is_valid():
         raise Http404("No such next step.")
     next_step = form.cleaned_data["next_step"]
+    if next_step == JobEnd.NextStep.EXIT:
+        require_action_on_member(actor, Action.EXIT_MEMBER, job_end.job.member)
     job_end_next_step(actor=actor, job_end=job_end, next_step=next_step)
     member = job_end.job.member
     if next_step == JobEnd.NextStep.ANOTHER_JOB:

@@ -133,7 +133,14 @@ def authorization_round_create(
         plan_reference=plan_reference.strip(),
         authorized_by=actor,
     )
-    attribute_to(authorization, actor).save()
+    try:
+        with transaction.atomic():
+            attribute_to(authorization, actor).save()
+    except IntegrityError as error:
+        # Two reauthorizations racing for the same meeting.
+        raise ValidationError(
+            {"meeting": "That meeting already led to an authorization round."}
+        ) from error
     for line in sorted(lines, key=lambda line: line.milestone):
         milestone = MilestoneAuthorization(
             round=authorization,
@@ -156,7 +163,7 @@ def _check_meeting(
     is_first_round = not AuthorizationRound.objects.filter(
         episode=episode, voided_at__isnull=True
     ).exists()
-    if is_first_round:
+    if is_first_round and meeting is None:
         return
     if meeting is None:
         raise ValidationError(
