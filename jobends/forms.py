@@ -74,11 +74,16 @@ class ConsentWithdrawForm(forms.Form):
     withdrawn_on = DateField(label="Consent withdrawn on")
 
 
+class JobEndChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: JobEnd) -> str:
+        return f"{obj.job.title} at {obj.job.employer}, ended {obj.ended_on:%m/%d/%Y}"
+
+
 class TeamMeetingForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why the team meets", choices=TeamMeeting.Reason.choices
     )
-    job_end = forms.ModelChoiceField(
+    job_end = JobEndChoiceField(
         queryset=JobEnd.objects.none(),
         label="The job end it follows",
         required=False,
@@ -96,12 +101,7 @@ class TeamMeetingForm(forms.Form):
 
     def __init__(self, *args: Any, job_ends: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["job_end"])
-        field.queryset = job_ends
-        field.label_from_instance = lambda job_end: (  # type: ignore[method-assign]
-            f"{job_end.job.title} at {job_end.job.employer}, "
-            f"ended {job_end.ended_on:%m/%d/%Y}"
-        )
+        cast(JobEndChoiceField, self.fields["job_end"]).queryset = job_ends
 
 
 class TeamLogForm(forms.Form):

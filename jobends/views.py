@@ -1,3 +1,5 @@
+import contextlib
+import uuid
 from typing import cast
 
 from django.contrib import messages
@@ -190,7 +192,12 @@ def meeting_view(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = cast(User, request.user)
     member = member_get(actor, public_id, Action.WRITE_TEAM_LOG, request=request)
     job_ends = JobEnd.objects.filter(job__member=member).select_related("job")
-    chosen = job_ends.filter(public_id=request.GET.get("job_end") or None).first()
+    chosen = None
+    with contextlib.suppress(ValueError):
+        # The job end to preselect comes from a link; anything else is ignored.
+        chosen = job_ends.filter(
+            public_id=uuid.UUID(request.GET.get("job_end", ""))
+        ).first()
     form = TeamMeetingForm(
         request.POST or None,
         job_ends=job_ends,

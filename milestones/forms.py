@@ -9,6 +9,11 @@ from milestones.models import EvidenceDocument
 from payers.models import Payer
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: TeamMeeting) -> str:
+        return f"{obj.met_on:%m/%d/%Y}: {obj.get_reason_display()}"
+
+
 class AuthorizationRoundForm(forms.Form):
     payer = forms.ModelChoiceField(
         queryset=Payer.objects.order_by("name"), empty_label="Choose a payer"
@@ -31,7 +36,7 @@ class AuthorizationRoundForm(forms.Form):
         label="I have seen the monthly cap warning: authorize anyway",
         required=False,
     )
-    meeting = forms.ModelChoiceField(
+    meeting = MeetingChoiceField(
         queryset=TeamMeeting.objects.none(),
         label="The team meeting this reauthorization follows",
         required=False,
@@ -48,9 +53,6 @@ class AuthorizationRoundForm(forms.Form):
         field.required = True
         field.error_messages["required"] = (
             "Before milestones are authorized again, record the team meeting."
-        )
-        field.label_from_instance = lambda meeting: (  # type: ignore[method-assign]
-            f"{meeting.met_on:%m/%d/%Y}: {meeting.get_reason_display()}"
         )
 
 

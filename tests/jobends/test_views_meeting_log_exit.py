@@ -672,3 +672,19 @@ def test_the_former_provider_may_not_write_after_the_exit(
     assert not TeamMeeting.objects.exists()
     assert not member.employer_consents.exists()
     assert not TeamLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value", ["not-a-uuid", "", "00000000-0000-4000-8000-000000000000"]
+)
+def test_a_meeting_link_with_a_strange_job_end_still_opens_the_form(
+    client: Client, specialist: User, member: Member, value: str
+) -> None:
+    client.force_login(specialist)
+
+    response = client.get(
+        reverse("jobends:meeting", args=[member.public_id]), {"job_end": value}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"]["job_end"].value() is None
