@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("milestones.urls")),
     path("", include("jobs.urls")),
     path("", include("jobends.urls")),
+    path("", include("coaching.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "milestones",
     "jobs",
     "jobends",
+    "coaching",
 ]
 
 MIDDLEWARE = [
