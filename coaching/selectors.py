@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from coaching.models import CoachingEntry, CoachingPeriod
 from coaching.rules import TIER_SERVICES, CoachingMonth, coaching_month
-from core.dates import add_months, month_start
+from core.dates import add_months, month_end, month_start
 from members.models import Member
-from payers.selectors import FeeScheduleNotInForce, fee_quote_get
+from payers.selectors import FeeTable, fee_table_get
 
 
 def coaching_months_for_member(
@@ -15,8 +15,8 @@ def coaching_months_for_member(
 ) -> list[tuple[CoachingMonth, list[CoachingEntry]]]:
     """The member's last ``months`` calendar months of coaching, newest first.
 
-    Two queries for periods and entries whatever their number, plus at most
-    one fee lookup per month whose billable tier differs from its period's.
+    Three queries whatever the number of periods, entries and months:
+    periods, entries, and the payer's coaching rates.
     """
     newest = month_start(as_of or datetime.date.today())
     oldest = add_months(newest, -(months - 1))
@@ -27,11 +27,16 @@ def coaching_months_for_member(
         ).select_related("logged_by")
     )
 
+    # The payer's rates for every tier, loaded once for all the months.
+    table = None
+    if periods:
+        table = fee_table_get(periods[0].payer, list(TIER_SERVICES.values()))
+
     result = []
     for offset in range(months):
         month = add_months(newest, -offset)
         in_month = [e for e in entries if month_start(e.coached_on) == month]
-        rates = _rates(periods, month)
+        rates = _rates(periods, month, table)
         summary = coaching_month(
             month,
             [(e.coached_on, e.minutes) for e in in_month],
@@ -42,29 +47,17 @@ def coaching_months_for_member(
     return result
 
 
-class _RatesForMonth(dict[int, Decimal]):
-    """Rates by tier: a period's kept rate, else looked up when first needed."""
-
-    def __init__(self, periods: list[CoachingPeriod], month: datetime.date) -> None:
-        super().__init__()
-        self.month = month
-        self.payer = periods[0].payer if periods else None
-        for period in periods:
-            self.setdefault(period.tier, period.rate)
-
-    def __missing__(self, tier: int) -> Decimal:
-        if self.payer is None:
-            raise KeyError(tier)
-        try:
-            rate = fee_quote_get(self.payer, TIER_SERVICES[tier], self.month).rate
-        except FeeScheduleNotInForce as error:
-            raise KeyError(tier) from error
-        self[tier] = rate
-        return rate
-
-
-def _rates(periods: list[CoachingPeriod], month: datetime.date) -> dict[int, Decimal]:
-    touching = [
-        p for p in periods if p.begins_on < add_months(month, 1) and p.ends_on >= month
-    ]
-    return _RatesForMonth(touching, month)
+def _rates(
+    periods: list[CoachingPeriod], month: datetime.date, table: FeeTable | None
+) -> dict[int, Decimal]:
+    """Rates by tier: a period's own kept rate, else the payer's for the month."""
+    rates: dict[int, Decimal] = {}
+    for period in periods:
+        if period.begins_on < add_months(month, 1) and period.ends_on >= month:
+            rates.setdefault(period.tier, period.rate)
+    if table is not None:
+        for tier, service in TIER_SERVICES.items():
+            rate = table.rate_on(service, month_end(month))
+            if rate is not None:
+                rates.setdefault(tier, rate)
+    return rates

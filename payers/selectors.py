@@ -68,3 +68,37 @@ def _not_in_force_message(on: datetime.date) -> str:
     return (
         f"No fee schedule is in force on {asked}: the first schedule begins {begins}."
     )
+
+
+@dataclass(frozen=True)
+class FeeTable:
+    """Every rate a payer may be charged for some services, to resolve by date.
+
+    For pages that need rates for several dates at once: one query in
+    ``fee_table_get``, then ``rate_on`` in memory, by the same rule as
+    ``fee_quote_get``.
+    """
+
+    rates: tuple[FeeRate, ...]
+
+    def rate_on(self, service: str, on: datetime.date) -> Decimal | None:
+        in_force = [
+            fee_rate
+            for fee_rate in self.rates
+            if fee_rate.service == service
+            and fee_rate.schedule.effective_on <= on
+            and (fee_rate.schedule.ends_on is None or fee_rate.schedule.ends_on >= on)
+        ]
+        in_force.sort(key=lambda r: r.schedule.effective_on, reverse=True)
+        negotiated = [r for r in in_force if r.schedule.payer_id is not None]
+        candidates = negotiated or in_force
+        return candidates[0].rate if candidates else None
+
+
+def fee_table_get(payer: Payer, services: list[str]) -> FeeTable:
+    """Load the posted and the payer's own rates for these services. One query."""
+    rates = FeeRate.objects.select_related("schedule").filter(
+        Q(schedule__payer=payer) | Q(schedule__payer__isnull=True),
+        service__in=services,
+    )
+    return FeeTable(tuple(rates))

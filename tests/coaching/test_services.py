@@ -230,3 +230,27 @@ def test_hours_earning_tier_3_under_tier_2_show_the_difference(
     assert (september.earned_tier, september.authorized_tier) == (3, 2)
     assert september.amount == Decimal("436.40")
     assert september.authorization_number == "CO-1"
+
+
+def test_member_page_queries_do_not_grow_with_coaching_entries(
+    client: Any, case_manager: User, specialist: User, member: Member
+) -> None:
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    authorize(
+        case_manager, member, begins_on=D(2026, 10, 1), authorized_on=D(2026, 9, 25)
+    )
+    log(specialist, member, coached_on=D(2026, 10, 2))
+    client.force_login(case_manager)
+    url = reverse("members:detail", args=[member.public_id])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+
+    for day in range(3, 28):
+        log(specialist, member, coached_on=D(2026, 10, day), minutes=45)
+        log(specialist, member, coached_on=D(2026, 11, day), minutes=30)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+
+    assert len(many) == len(few)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from payers.models import FeeRate, FeeSchedule, Payer
-from payers.selectors import FeeScheduleNotInForce, fee_quote_get
+from payers.selectors import FeeScheduleNotInForce, fee_quote_get, fee_table_get
 from payers.services_catalog import RateUnit, Service
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,18 @@ def test_90_day_milestone_is_u6() -> None:
     assert Service.JOB_STABILIZATION.code == "T2018"
     assert Service.JOB_STABILIZATION.modifier == "U6"
     assert "90 days" in Service.JOB_STABILIZATION.label
+
+
+def test_the_fee_table_resolves_dates_as_the_single_lookup_does(
+    wellpoint: Payer,
+) -> None:
+    negotiated(wellpoint, datetime.date(2026, 1, 1), COACHING_TIER_2="450.00")
+    table = fee_table_get(wellpoint, [Service.COACHING_TIER_2, Service.COACHING_TIER_3])
+
+    for day in (datetime.date(2025, 12, 31), datetime.date(2026, 1, 1)):
+        for service in (Service.COACHING_TIER_2, Service.COACHING_TIER_3):
+            assert (
+                table.rate_on(service, day)
+                == fee_quote_get(wellpoint, service, day).rate
+            )
+    assert table.rate_on(Service.COACHING_TIER_2, datetime.date(2025, 6, 30)) is None
