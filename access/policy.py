@@ -126,8 +126,9 @@ def member_scope(user: Any) -> Q:
     if user.role == Role.CASE_MANAGER:
         return Q(managing_organization_id=user.organization_id)
 
-    # Provider staff work members whose referral waits for them, and
-    # members with an episode (open or closed) at their provider.
+    # Provider staff see the members whose referral waits for them and the
+    # members in IPS with them now. Once a member exits, or moves on to
+    # another provider, the record is no longer theirs to read.
     waiting = Q(referrals__status=Referral.Status.PENDING)
     if user.role == Role.PROGRAM_REVIEWER:
         return waiting | Q(episodes__isnull=False)
@@ -135,11 +136,10 @@ def member_scope(user: Any) -> Q:
     provider_id = _provider_id(user)
     if provider_id is None:
         return Q(pk__in=[])
+    open_here = Q(episodes__provider_id=provider_id, episodes__closed_on__isnull=True)
     if _own_caseload_only(user):
-        return Q(episodes__provider_id=provider_id, episodes__specialist_id=user.pk)
-    return (waiting & Q(referrals__provider_id=provider_id)) | Q(
-        episodes__provider_id=provider_id
-    )
+        return open_here & Q(episodes__specialist_id=user.pk)
+    return (waiting & Q(referrals__provider_id=provider_id)) | open_here
 
 
 def _own_caseload_only(user: User) -> bool:

@@ -16,6 +16,7 @@ from access.policy import (
     record_member_read,
     require_action_on_member,
     role_may,
+    scope_members,
 )
 from accounts.models import User
 from core.dates import iowa_today
@@ -300,5 +301,8 @@ def exit_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 "Exit recorded with its transition plan. The member can be "
                 "referred again at any time.",
             )
-            return redirect("members:detail", member.public_id)
+            # Provider staff no longer see a member who has exited.
+            if scope_members(actor, Member.objects.filter(pk=member.pk)).exists():
+                return redirect("members:detail", member.public_id)
+            return redirect("accounts:home")
     return render(request, "jobends/exit.html", {"form": form, "member": member})

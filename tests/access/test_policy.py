@@ -1,5 +1,6 @@
 """The access policy, role by role, always against an outsider."""
 
+import datetime
 from typing import Any
 
 import pytest
@@ -260,3 +261,25 @@ def test_switching_off_an_organization_switches_off_its_people(
 
         assert visible(person) == set()
         assert detail_status(client, person, member_at_a) == 404
+
+
+def test_the_former_provider_loses_the_member_after_an_exit_or_a_move(
+    client: Client,
+    case_manager: User,
+    specialist: User,
+    supervisor: User,
+    outsider: User,
+    provider_b: Any,
+    member_at_a: Member,
+) -> None:
+    member_at_a.episodes.update(closed_on=datetime.date(2026, 6, 30))
+
+    assert detail_status(client, supervisor, member_at_a) == 404
+    assert detail_status(client, specialist, member_at_a) == 404
+    assert detail_status(client, case_manager, member_at_a) == 200
+
+    EpisodeFactory(member=member_at_a, provider=provider_b, specialist=outsider,
+                   opened_on=datetime.date(2026, 7, 6))  # fmt: skip
+
+    assert detail_status(client, outsider, member_at_a) == 200
+    assert detail_status(client, supervisor, member_at_a) == 404

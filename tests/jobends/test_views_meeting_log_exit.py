@@ -470,13 +470,20 @@ def test_an_exit_closes_the_episode_and_the_timeline_keeps_its_plan(
 
     response = client.post(exit_url(member), exit_post(), follow=True)
 
-    assert response.redirect_chain == [(member_url(member), 302)]
     episode = member.episodes.get()
     assert episode.closed_on == D(2026, 11, 20)
     assert (episode.exit_reason, episode.transition_plan) == ("goals_met", PLAN)
     assert episode.exited_by == actor
+    if person == "supervisor":
+        # The provider's part ends with the exit: back home, record closed.
+        assert response.redirect_chain == [(reverse("accounts:home"), 302)]
+        assert "Exit recorded with its transition plan." in page_text(response.content)
+        client.force_login(request.getfixturevalue("case_manager"))
+        response = client.get(member_url(member))
+    else:
+        assert response.redirect_chain == [(member_url(member), 302)]
+        assert "Exit recorded with its transition plan." in page_text(response.content)
     shown = page_text(response.content)
-    assert "Exit recorded with its transition plan." in shown
     assert "Not in IPS at the moment" in shown
     assert (
         "11/20/2026 Exited IPS: employment goals met; supports continue elsewhere "
@@ -668,7 +675,8 @@ def test_the_former_provider_may_not_write_after_the_exit(
 
     response = send(client, member_requests(member)[page])
 
-    assert response.status_code == 403
+    # After the exit, the record is out of the former team's scope.
+    assert response.status_code == 404
     assert not TeamMeeting.objects.exists()
     assert not member.employer_consents.exists()
     assert not TeamLogEntry.objects.exists()

@@ -203,7 +203,7 @@ def test_after_an_exit_the_former_team_records_no_job(
 
     response = client.post(create_url(member), job_post())
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not Job.objects.exists()
 
 

@@ -326,7 +326,7 @@ def test_an_outsider_case_manager_gets_404_for_another_organizations_member(
 
 
 @pytest.mark.parametrize(
-    ("person", "status"), [("outsider", 404), ("specialist", 403), ("reviewer", 403)]
+    ("person", "status"), [("outsider", 404), ("specialist", 404), ("reviewer", 403)]
 )
 def test_provider_staff_and_reviewers_cannot_refer(
     client: Client,
@@ -336,7 +336,7 @@ def test_provider_staff_and_reviewers_cannot_refer(
     person: str,
     status: int,
 ) -> None:
-    """Provider A's staff see the member (episode closed at A); B's do not."""
+    """Neither provider's staff see a member who exited; the reviewer does."""
     EpisodeFactory(member=member, provider=provider_a, closed_on=TODAY)
     client.force_login(request.getfixturevalue(person))
 
