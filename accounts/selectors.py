@@ -28,7 +28,7 @@ def team_for_supervisor(user: User) -> QuerySet[User]:
     return (
         User.objects.filter(
             organization=user.organization,
-            role=User.Role.IPS_SPECIALIST,
+            role__in=[User.Role.IPS_SPECIALIST, User.Role.IPS_SUPERVISOR],
             is_active=True,
         )
         .annotate(

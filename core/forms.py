@@ -16,12 +16,26 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+# Business dates live in this range; anything outside it is a typing slip
+# (and year 9999 would overflow month arithmetic).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+
+
 class DateField(forms.DateField):
     widget = DateInput
 
     default_error_messages = {
         "invalid": "Enter a date like 05/29/2026.",
+        "out_of_range": "Enter a date between 1900 and 2099.",
     }
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"], code="out_of_range"
+            )
 
 
 class MonthField(forms.Field):
@@ -40,13 +54,16 @@ class MonthField(forms.Field):
         text = str(value).strip()
         iso = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
         us = re.fullmatch(r"(\d{1,2})/(\d{4})", text)
+        month = None
         try:
             if iso:
-                return datetime.date(int(iso[1]), int(iso[2]), 1)
-            if us:
-                return datetime.date(int(us[2]), int(us[1]), 1)
+                month = datetime.date(int(iso[1]), int(iso[2]), 1)
+            elif us:
+                month = datetime.date(int(us[2]), int(us[1]), 1)
         except ValueError:
-            pass
+            month = None
+        if month is not None and EARLIEST_DATE <= month <= LATEST_DATE:
+            return month
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
     def prepare_value(self, value: Any) -> Any:

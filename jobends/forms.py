@@ -63,7 +63,9 @@ class PerspectiveForm(forms.Form):
     source = forms.ChoiceField(
         label="Whose perspective", choices=JobEndPerspective.Source.choices
     )
-    text = forms.CharField(label="Their view of the ending", widget=TEXTAREA)
+    text = forms.CharField(
+        label="Their view of the ending", widget=TEXTAREA, max_length=4000
+    )
 
 
 class ConsentForm(forms.Form):
@@ -96,8 +98,10 @@ class TeamMeetingForm(forms.Form):
     other_attendees = forms.CharField(
         label="Others who attended (names and roles)", max_length=300, required=False
     )
-    lessons_learned = forms.CharField(label="Lessons learned", widget=TEXTAREA)
-    next_steps = forms.CharField(label="Next steps", widget=TEXTAREA)
+    lessons_learned = forms.CharField(
+        label="Lessons learned", widget=TEXTAREA, max_length=4000
+    )
+    next_steps = forms.CharField(label="Next steps", widget=TEXTAREA, max_length=4000)
 
     def __init__(self, *args: Any, job_ends: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

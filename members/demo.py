@@ -191,8 +191,9 @@ def _context() -> DemoContext:
 
 def _member_for(context: DemoContext, number: int, stage: str) -> bool:
     rng = context.rng
+    # Every number up to 1,200 gets its own pair of names.
     first = FIRST_NAMES[number % len(FIRST_NAMES)]
-    last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
+    last = LAST_NAMES[(number // len(FIRST_NAMES) + number) % len(LAST_NAMES)]
     born = datetime.date(1965 + number % 38, 1 + number % 12, 1 + (number * 3) % 28)
     payer_name = rng.choices(list(PAYER_WEIGHTS), weights=list(PAYER_WEIGHTS.values()))[
         0
@@ -270,7 +271,17 @@ def _advance(
         )
         return
     if stage == "redirected":
-        onward = next(s for s in context.sites if s.pk != site.pk)
+        # Redirected to a provider that serves the member's county too.
+        onward = next(
+            (
+                s
+                for s in context.sites
+                if s.pk != site.pk and member.county in context.counties_of[s.pk]
+            ),
+            None,
+        )
+        if onward is None:
+            return
         referral_redirect(
             actor=supervisor,
             referral=referral,

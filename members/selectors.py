@@ -73,7 +73,7 @@ def member_timeline(user: Any, member: Member) -> list[TimelineEntry]:
     )
     rounds = list(
         AuthorizationRound.objects.filter(member=member)
-        .select_related("payer", "authorized_by")
+        .select_related("payer", "authorized_by", "episode")
         .prefetch_related(
             Prefetch(
                 "lines__achievements",

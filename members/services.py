@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from access.policy import Action, require, scope_members
 from accounts.models import User
+from core.dates import iowa_today
 from core.history import attribute_to
 from members.models import Member
 from members.rules import medicaid_id_is_valid, medicaid_id_normalize
@@ -78,6 +79,23 @@ def possible_duplicates(
 
 
 def _apply(actor: User, member: Member, data: dict[str, Any]) -> None:
+    born = data.get("birth_date")
+    if born is not None and born > iowa_today():
+        raise ValidationError(
+            {"birth_date": "The date of birth cannot be in the future."}
+        )
+    planned_on = data.get("benefits_planning_on")
+    if (
+        planned_on is not None
+        and data.get("benefits_planning") == Member.BenefitsPlanning.COMPLETED
+        and planned_on > iowa_today()
+    ):
+        raise ValidationError(
+            {
+                "benefits_planning_on": "Completed benefits planning cannot be dated "
+                "in the future; choose Scheduled."
+            }
+        )
     data = {
         **data,
         "medicaid_id": medicaid_id_clean(data.get("medicaid_id"), payer=data["payer"]),

@@ -117,9 +117,16 @@ def authorization_round_create(
             for line in lines
         ]
         replaced = frozenset(line.milestone for line in lines)
-        risks = months_at_risk_of_cap(
-            cap_lines_for_member(member, superseded=replaced) + proposed
-        )
+        # Only the months this round touches: a month already over for other
+        # reasons is for the ledger to flag, not for this round to repeat.
+        touched = {month for line in lines for month in line.window.months()}
+        risks = [
+            risk
+            for risk in months_at_risk_of_cap(
+                cap_lines_for_member(member, superseded=replaced) + proposed
+            )
+            if risk.month in touched
+        ]
         if risks:
             raise CapWarning(risks)
 
@@ -350,6 +357,13 @@ def _achievement_date(
                 {"job": "Choose one of the member's jobs in this time in IPS."}
             )
         achieved_on = milestone_date_for_job(line.milestone, job.first_day_on)
+        if not job.is_competitive:
+            raise ValidationError(
+                {
+                    "job": "This job pays under Iowa's minimum wage: it is not "
+                    "competitive employment and does not count for milestones."
+                }
+            )
         days = RETENTION_DAYS.get(line.milestone)
         if days and not job_reaches(job.first_day_on, job.ended_on, days):
             raise ValidationError(
@@ -476,12 +490,14 @@ def milestone_window_change(
     when the new window holds its date. The round's windows must stay in
     milestone order; the monthly cap is checked as for a new round.
     """
-    line = MilestoneAuthorization.objects.select_related("round__member").get(
-        pk=line.pk
-    )
+    line = MilestoneAuthorization.objects.select_related(
+        "round__member", "round__episode"
+    ).get(pk=line.pk)
     require_action_on_member(actor, Action.AUTHORIZE_SERVICES, line.round.member)
     if line.round.is_voided:
         raise ValidationError("This authorization round is voided.")
+    if line.round.episode.closed_on is not None:
+        raise ValidationError("This authorization belongs to a time in IPS that ended.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the window changes."})
     _windows_check(line.round, {line.pk: window})
@@ -548,9 +564,17 @@ def milestone_windows_fit_to_job(
 def _windows_check(
     authorization: AuthorizationRound, changes: dict[int, Window]
 ) -> None:
+    """Keep a round's windows in milestone order after a change.
+
+    Lines already achieved are done with: their windows no longer constrain
+    the others (a job that starts while milestone 1's window is still open
+    must be able to take milestone 2's window to its month).
+    """
     windows = {
         line.milestone: changes.get(line.pk, line.window)
         for line in authorization.lines.all()
+        if line.pk in changes
+        or not line.achievements.filter(voided_at__isnull=True).exists()
     }
     problems = window_order_problems(windows)
     if problems:
@@ -562,6 +586,11 @@ def _cap_check(
 ) -> None:
     if not payer.is_medicaid or cap_warning_seen:
         return
-    risks = months_at_risk_of_cap(cap_lines_for_member(member, changes))
+    touched = {month for window in changes.values() for month in window.months()}
+    risks = [
+        risk
+        for risk in months_at_risk_of_cap(cap_lines_for_member(member, changes))
+        if risk.month in touched
+    ]
     if risks:
         raise CapWarning(risks)

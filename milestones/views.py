@@ -187,6 +187,7 @@ def authorize_view(request: HttpRequest, public_id: str) -> HttpResponse:
             "cap_risks": cap_risks,
             "propose_problem": propose_problem,
             "is_reauthorization": is_reauthorization,
+            "line_errors": any(line.is_bound and line.errors for line in lines),
         },
     )
 

@@ -79,6 +79,10 @@ def referral_create(
         raise ValidationError(
             {"referred_on": "The referral date cannot be in the future."}
         )
+    if referred_on < member.birth_date:
+        raise ValidationError(
+            {"referred_on": "The referral date cannot be before the member was born."}
+        )
     if not provider.organization.is_active:
         raise ValidationError(
             {"provider": "This provider site is not taking referrals."}
@@ -173,6 +177,19 @@ def referral_accept(
     if accepted_on > iowa_today():
         raise ValidationError(
             {"accepted_on": "The acceptance date cannot be in the future."}
+        )
+    last_exit = (
+        referral.member.episodes.filter(closed_on__isnull=False)
+        .order_by("-closed_on")
+        .values_list("closed_on", flat=True)
+        .first()
+    )
+    if last_exit is not None and accepted_on <= last_exit:
+        raise ValidationError(
+            {
+                "accepted_on": "The member's last time in IPS ended on "
+                f"{last_exit:%m/%d/%Y}; a new one begins after that."
+            }
         )
 
     referral.status = Referral.Status.ACCEPTED

@@ -1,3 +1,4 @@
+import re
 from typing import Any, cast
 
 from django.contrib import messages
@@ -69,7 +70,9 @@ def referral_create_view(request: HttpRequest, public_id: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors({"": form}, error)
         else:
-            messages.success(request, f"Referred to {data['provider']}.")
+            messages.success(
+                request, f"Referred to {str(data['provider']).rstrip('.')}."
+            )
             return redirect("members:detail", member.public_id)
     return render(
         request,
@@ -174,7 +177,7 @@ def referral_answer(request: HttpRequest, public_id: str, answer: str) -> HttpRe
                 provider=data["provider"],
                 reason=data["reason"],
             )
-            note = f"Redirected to {data['provider']}."
+            note = f"Redirected to {str(data['provider']).rstrip('.')}."
         else:
             referral_withdraw(actor=actor, referral=referral, reason=data["reason"])
             note = "Referral withdrawn."
@@ -202,7 +205,7 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
     specialists = assignable_specialists(provider)
     data = request.POST.copy() if request.method == "POST" else None
     all_of = str(data.get("all_of", "")) if data is not None else ""
-    if data is not None and all_of.isdigit():
+    if data is not None and re.fullmatch(r"[0-9]{1,12}", all_of):
         # "Move all of this specialist's members": tick every box of theirs.
         theirs = episodes.filter(specialist_id=int(all_of))
         data.setlist(
@@ -220,7 +223,10 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
             add_service_errors({"": form}, error)
         else:
             target = form.cleaned_data["specialist"].get_full_name()
-            messages.success(request, f"Moved {moved} member(s) to {target}.")
+            if moved:
+                messages.success(request, f"Moved {moved} member(s) to {target}.")
+            else:
+                messages.info(request, f"Nobody moved: they are already {target}'s.")
             return redirect("referrals:caseload")
 
     episode_list = list(episodes)
