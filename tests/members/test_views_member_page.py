@@ -13,6 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from jobends.models import JobEnd, JobEndPerspective, TeamLogEntry
+from jobends.services import (
+    employer_consent_record,
+    job_end_record,
+    perspective_add,
+    team_log_add,
+)
 from jobs.services import job_record
 from members.models import Member
 from milestones.rules import Window
@@ -99,6 +106,27 @@ def add_episode_with_rounds(case_manager: User, member: Member, year: int) -> No
         job=jobs[0],
         evidence=[EvidenceUpload("service_documentation", pdf())],
     )
+    job_end = job_end_record(
+        actor=specialist,
+        job=jobs[1],
+        ended_on=datetime.date(year, 6, 1),
+        how_ended=JobEnd.HowEnded.LAID_OFF,
+    )
+    perspective_add(
+        actor=case_manager,
+        job_end=job_end,
+        source=JobEndPerspective.Source.CASE_MANAGER,
+        text="Seasonal layoff; the member wants year-round work.",
+    )
+    team_log_add(
+        actor=case_manager,
+        member=member,
+        kind=TeamLogEntry.Kind.CONTACT_PHONE,
+        text="Called the specialist about the layoff.",
+    )
+    employer_consent_record(
+        actor=case_manager, member=member, given_on=datetime.date(year, 1, 6)
+    )
     episode.closed_on = datetime.date(year, 12, 31)
     episode.save()
 
@@ -141,6 +169,7 @@ def test_timeline_is_newest_first(client: Client, case_manager: User) -> None:
         "exit",
         "round",
         "meeting",
+        "job-end",
         "job",
         "job",
         "round",
