@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from access.policy import Action, member_get, record_member_read, require, role_may
 from accounts.models import User
+from billing.selectors import member_cap_ledger
 from coaching.selectors import coaching_months_for_member
 from core.dates import iowa_today
 from core.forms import add_service_errors
@@ -153,6 +154,7 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "team_log": list(team_log_for(member)[:50]),
             "coaching_periods": list(member.coaching_periods.order_by("-begins_on")),
             "coaching_months": coaching_months_for_member(member, 3, iowa_today()),
+            "cap_ledger": member_cap_ledger(member, iowa_today()),
             "consent": consent_current(member),
             "can_change_windows": role_may(user, Action.AUTHORIZE_SERVICES),
             "jobs": jobs,

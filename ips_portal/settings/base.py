@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jobs",
     "jobends",
     "coaching",
+    "billing",
 ]
 
 MIDDLEWARE = [

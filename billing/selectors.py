@@ -1,0 +1,92 @@
+"""The monthly cap ledger: what one member's Medicaid services add up to."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from billing.rules import is_over_cap, month_total
+from coaching.models import CoachingPeriod
+from coaching.selectors import coaching_months_for_member
+from core.dates import add_months, month_start
+from members.models import Member
+from milestones.models import MilestoneAchievement
+from milestones.rules import MONTHLY_CAP
+
+MEDICAID_KINDS = ("medicaid_ffs", "medicaid_mco")
+
+
+@dataclass(frozen=True)
+class LedgerMilestone:
+    achieved_on: datetime.date
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LedgerMonth:
+    """One calendar month of a member's Medicaid supported-employment services."""
+
+    month: datetime.date
+    milestones: list[LedgerMilestone]
+    coaching: Decimal
+    total: Decimal
+
+    @property
+    def is_over_cap(self) -> bool:
+        return is_over_cap(self.total)
+
+    @property
+    def room_left(self) -> Decimal:
+        return MONTHLY_CAP - self.total
+
+
+def member_cap_ledger(
+    member: Member, as_of: datetime.date, months: int = 6
+) -> list[LedgerMonth]:
+    """The member's last ``months`` months against the cap, newest first.
+
+    Counts billable milestone achievements (inside their windows, not
+    voided) paid by IME or an MCO, from any authorization round, in the
+    month achieved, and the month's coaching amount when Medicaid pays for
+    it. IVRS and SNMIS services are outside the cap. A fixed number of
+    queries whatever the number of achievements or coaching entries.
+    """
+    newest = month_start(as_of)
+    oldest = add_months(newest, -(months - 1))
+    achievements = (
+        MilestoneAchievement.objects.filter(
+            line__round__member=member,
+            line__round__payer__kind__in=MEDICAID_KINDS,
+            voided_at__isnull=True,
+            achieved_on__gte=oldest,
+        )
+        .select_related("line")
+        .order_by("achieved_on")
+    )
+    by_month: dict[datetime.date, list[LedgerMilestone]] = {}
+    for achievement in achievements:
+        if achievement.is_billable:
+            by_month.setdefault(month_start(achievement.achieved_on), []).append(
+                LedgerMilestone(
+                    achievement.achieved_on,
+                    f"Milestone {achievement.line.milestone} "
+                    f"({achievement.line.code} {achievement.line.modifier})",
+                    achievement.line.amount,
+                )
+            )
+
+    medicaid_coaching = CoachingPeriod.objects.filter(
+        member=member, payer__kind__in=MEDICAID_KINDS
+    ).exists()
+    coaching = {
+        summary.month: summary.amount if medicaid_coaching else Decimal("0.00")
+        for summary, _ in coaching_months_for_member(member, months, as_of)
+    }
+
+    ledger = []
+    for offset in range(months):
+        month = add_months(newest, -offset)
+        lines = by_month.get(month, [])
+        total = month_total([line.amount for line in lines] + [coaching[month]])
+        ledger.append(LedgerMonth(month, lines, coaching[month], total))
+    return ledger
