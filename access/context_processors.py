@@ -11,4 +11,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_members": role_may(user, Action.VIEW_MEMBER),
         "nav_caseload": role_may(user, Action.REASSIGN_CASELOAD),
+        "nav_billing": role_may(user, Action.BILL_CLAIMS),
     }

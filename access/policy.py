@@ -50,6 +50,7 @@ class Action(enum.StrEnum):
     RECORD_JOB_END = "job_end.record"
     WRITE_TEAM_LOG = "team_log.write"
     EXIT_MEMBER = "member.exit"
+    BILL_CLAIMS = "claims.bill"
     VIEW_DASHBOARD = "dashboard.view"
     RECORD_FIDELITY_REVIEW = "fidelity_review.record"
 
@@ -80,6 +81,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_MEMBER,
             Action.RESPOND_TO_REFERRAL,
             Action.REASSIGN_CASELOAD,
+            Action.BILL_CLAIMS,
             Action.LOG_SERVICES,
             Action.RECORD_JOB_END,
             Action.WRITE_TEAM_LOG,

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("jobends.urls")),
     path("", include("coaching.urls")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
 ]
