@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 
 from accounts.models import User
 from core.dates import add_months, iowa_today
@@ -190,6 +191,9 @@ def _context() -> DemoContext:
 
 
 def _member_for(context: DemoContext, number: int, stage: str) -> bool:
+    # Each member draws from its own generator, so whether others exist
+    # already never changes what this one looks like.
+    context.rng = random.Random(20260000 + number)  # noqa: S311 (invented data)
     rng = context.rng
     # Every number up to 1,200 gets its own pair of names.
     first = FIRST_NAMES[number % len(FIRST_NAMES)]
@@ -200,8 +204,6 @@ def _member_for(context: DemoContext, number: int, stage: str) -> bool:
     ]
     site = context.sites[number % len(context.sites)]
     county = rng.choice(context.counties_of[site.pk])
-    # Every draw above happens even for a member who exists already, so a
-    # second run makes the same choices for the members still to come.
     days_ago = {
         "pending": rng.randint(1, 12),
         "withdrawn": rng.randint(20, 60),
@@ -216,13 +218,18 @@ def _member_for(context: DemoContext, number: int, stage: str) -> bool:
         "reauthorized": rng.randint(200, 280),
         "exited": rng.randint(120, 220),
     }[stage]
-    if Member.objects.filter(
-        first_name=first, last_name=last, birth_date=born
-    ).exists():
-        return False
-
     case_manager = context.users[CASE_MANAGER_FOR_PAYER[payer_name]]
     payer = context.payers[payer_name]
+    medicaid_id = ""
+    if payer.is_medicaid:
+        medicaid_id = f"{9_000_000 + number:07d}{'ABCDEFGHJK'[number % 10]}"
+    # A member made by an earlier run (under this number's name or ID) stays.
+    made_before = Q(first_name=first, last_name=last, birth_date=born)
+    if medicaid_id:
+        made_before |= Q(medicaid_id=medicaid_id)
+    if Member.objects.filter(made_before).exists():
+        return False
+
     member = member_create(
         actor=case_manager,
         data={
@@ -233,9 +240,7 @@ def _member_for(context: DemoContext, number: int, stage: str) -> bool:
             "payer": payer,
             "case_manager": case_manager,
             "diagnosis_category": rng.choice(list(Member.DiagnosisCategory)),
-            "medicaid_id": f"{9_000_000 + number:07d}{'ABCDEFGHJK'[number % 10]}"
-            if payer.is_medicaid
-            else "",
+            "medicaid_id": medicaid_id,
         },
         duplicate_seen=True,
     )
