@@ -26,6 +26,7 @@ from milestones.models import (
 )
 from milestones.rules import (
     MILESTONE_SERVICES,
+    MONTHLY_CAP,
     RETENTION_DAYS,
     CapRisk,
     Window,
@@ -275,6 +276,7 @@ def achievement_log(
     achieved_on: datetime.date | None = None,
     job: Job | None = None,
     evidence: list[EvidenceUpload],
+    cap_warning_seen: bool = False,
 ) -> MilestoneAchievement:
     """Log a milestone as achieved, with its documentation (rule — achievements).
 
@@ -294,6 +296,8 @@ def achievement_log(
     checked = _evidence_checked(line.milestone, evidence)
     if line.achievements.filter(voided_at__isnull=True).exists():
         raise ValidationError(ALREADY_ACHIEVED)
+    if not cap_warning_seen:
+        _achievement_cap_check(line, achieved_on)
 
     achievement = MilestoneAchievement(
         line=line, job=job, achieved_on=achieved_on, recorded_by=actor
@@ -319,6 +323,26 @@ def _require_work_on_round(actor: User, authorization: AuthorizationRound) -> No
         provider is not None and episode.provider_id != provider.pk
     ):
         raise PermissionDenied
+
+
+def _achievement_cap_check(
+    line: MilestoneAuthorization, achieved_on: datetime.date
+) -> None:
+    """Warn before a billable Medicaid milestone pushes its month over the cap."""
+    from billing.selectors import member_cap_ledger
+
+    if not line.round.payer.is_medicaid or not line.window.contains(achieved_on):
+        return
+    month = member_cap_ledger(line.round.member, achieved_on, 1)[0]
+    total = month.total + line.amount
+    if total > MONTHLY_CAP:
+        labels = (
+            *(m.label for m in month.milestones),
+            f"Milestone {line.milestone} (this entry)",
+        )
+        if month.coaching:
+            labels += ("coaching",)
+        raise CapWarning([CapRisk(month.month, total, labels)])
 
 
 ALREADY_ACHIEVED = (

@@ -212,6 +212,7 @@ def achieve_view(request: HttpRequest, public_id: str, milestone: int) -> HttpRe
     member = authorization.member
     record_member_read(actor, [member.pk], purpose="achievement.log", request=request)
 
+    cap_risks: list[CapRisk] = []
     form = AchievementForm(
         request.POST or None,
         request.FILES or None,
@@ -234,7 +235,10 @@ def achieve_view(request: HttpRequest, public_id: str, milestone: int) -> HttpRe
                 achieved_on=data.get("achieved_on"),
                 job=data.get("job"),
                 evidence=evidence,
+                cap_warning_seen=bool(request.POST.get("cap_warning_seen")),
             )
+        except CapWarning as warning:
+            cap_risks = warning.risks
         except ValidationError as error:
             add_service_errors({"": form}, error)
         else:
@@ -254,7 +258,13 @@ def achieve_view(request: HttpRequest, public_id: str, milestone: int) -> HttpRe
     return render(
         request,
         "milestones/achieve.html",
-        {"form": form, "line": line, "member": member, "authorization": authorization},
+        {
+            "form": form,
+            "line": line,
+            "member": member,
+            "authorization": authorization,
+            "cap_risks": cap_risks,
+        },
     )
 
 

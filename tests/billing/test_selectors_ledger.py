@@ -94,6 +94,7 @@ def both_in_april(
         actor=specialist,
         line=authorization.lines.get(milestone=2),
         job=job,
+        cap_warning_seen=True,
         evidence=[
             EvidenceUpload(
                 "service_documentation", SimpleUploadedFile("n.pdf", b"%PDF-1.4\n")

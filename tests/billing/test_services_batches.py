@@ -84,6 +84,7 @@ def log_first_day(
         actor=specialist,
         line=authorization.lines.get(milestone=2),
         job=job,
+        cap_warning_seen=True,
         evidence=[EvidenceUpload("service_documentation", pdf())],
     )
 
