@@ -30,3 +30,6 @@ class CoachingEntryForm(forms.Form):
         label="How", choices=[("", "Choose one"), *CoachingEntry.Kind.choices]
     )
     note = forms.CharField(label="Short note", max_length=500, required=False)
+    cap_warning_seen = forms.BooleanField(
+        label="I have seen the monthly cap warning: log it anyway", required=False
+    )

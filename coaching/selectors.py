@@ -11,12 +11,16 @@ from payers.selectors import FeeTable, fee_table_get
 
 
 def coaching_months_for_member(
-    member: Member, months: int = 3, as_of: datetime.date | None = None
+    member: Member,
+    months: int = 3,
+    as_of: datetime.date | None = None,
+    extra: tuple[tuple[datetime.date, int], ...] = (),
 ) -> list[tuple[CoachingMonth, list[CoachingEntry]]]:
     """The member's last ``months`` calendar months of coaching, newest first.
 
     Three queries whatever the number of periods, entries and months:
-    periods, entries, and the payer's coaching rates.
+    periods, entries, and the payer's coaching rates. ``extra`` adds
+    (date, minutes) contacts not yet saved, to see what an entry would do.
     """
     newest = month_start(as_of or datetime.date.today())
     oldest = add_months(newest, -(months - 1))
@@ -39,7 +43,7 @@ def coaching_months_for_member(
         rates = _rates(periods, month, table)
         summary = coaching_month(
             month,
-            [(e.coached_on, e.minutes) for e in in_month],
+            [(e.coached_on, e.minutes) for e in in_month] + list(extra),
             [p.in_force() for p in periods],
             rates,
         )

@@ -113,6 +113,33 @@ def _make_room(
         ).save()
 
 
+def _coaching_cap_check(
+    member: Member, coached_on: datetime.date, minutes: int
+) -> None:
+    """Warn before coaching pushes a Medicaid month over the monthly cap."""
+    from billing.selectors import member_cap_ledger
+    from coaching.selectors import coaching_months_for_member
+    from milestones.rules import MONTHLY_CAP, CapRisk
+    from milestones.services import CapWarning
+
+    medicaid = CoachingPeriod.objects.filter(
+        member=member,
+        begins_on__lte=coached_on,
+        ends_on__gte=coached_on,
+        payer__kind__in=("medicaid_ffs", "medicaid_mco"),
+    ).exists()
+    if not medicaid:
+        return
+    month = member_cap_ledger(member, coached_on, 1)[0]
+    after, _ = coaching_months_for_member(
+        member, 1, coached_on, extra=((coached_on, minutes),)
+    )[0]
+    total = month.total - month.coaching + after.amount
+    if total > MONTHLY_CAP:
+        labels = (*(m.label for m in month.milestones), "coaching with this entry")
+        raise CapWarning([CapRisk(month.month, total, labels)])
+
+
 @transaction.atomic
 def coaching_entry_log(
     *,
@@ -122,6 +149,7 @@ def coaching_entry_log(
     minutes: int,
     kind: str,
     note: str = "",
+    cap_warning_seen: bool = False,
 ) -> CoachingEntry:
     """Log coaching given on a day.
 
@@ -149,6 +177,9 @@ def coaching_entry_log(
                 f"{coached_on:%m/%d/%Y}; a day has 1,440."
             }
         )
+
+    if not cap_warning_seen:
+        _coaching_cap_check(member, coached_on, minutes)
 
     entry = CoachingEntry(
         member=member,

@@ -15,6 +15,8 @@ from coaching.models import CoachingPeriod
 from coaching.services import coaching_entry_log, coaching_period_authorize
 from core.dates import iowa_today
 from core.forms import add_service_errors
+from milestones.rules import CapRisk
+from milestones.services import CapWarning
 
 
 @login_required
@@ -58,12 +60,19 @@ def log_view(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = cast(User, request.user)
     member = member_get(actor, public_id, Action.LOG_SERVICES, request=request)
     form = CoachingEntryForm(request.POST or None, initial={"coached_on": iowa_today()})
+    cap_risks: list[CapRisk] = []
     if request.method == "POST" and form.is_valid():
         try:
             coaching_entry_log(actor=actor, member=member, **form.cleaned_data)
+        except CapWarning as warning:
+            cap_risks = warning.risks
         except ValidationError as error:
             add_service_errors({"": form}, error)
         else:
             messages.success(request, "Coaching logged.")
             return redirect("members:detail", member.public_id)
-    return render(request, "coaching/log.html", {"form": form, "member": member})
+    return render(
+        request,
+        "coaching/log.html",
+        {"form": form, "member": member, "cap_risks": cap_risks},
+    )
