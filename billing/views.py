@@ -15,7 +15,7 @@ from access.policy import Action, record_member_read, require
 from accounts.models import User
 from billing.exports import batch_rows
 from billing.models import ClaimBatch, ClaimLine
-from billing.services import claim_batch_create, claim_line_release
+from billing.services import claim_batch_create, claim_line_release, claim_line_void
 from core.dates import add_months, iowa_today, month_start
 from core.forms import MonthField
 from providers.models import ProviderSite
@@ -133,3 +133,49 @@ def batch_download(request: HttpRequest, public_id: str) -> StreamingHttpRespons
     response = StreamingHttpResponse(content(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def batch_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A batch's lines, each voidable with a reason."""
+    actor = cast(User, request.user)
+    provider = _provider_of(actor)
+    batch = ClaimBatch.objects.filter(public_id=public_id, provider=provider).first()
+    if batch is None:
+        raise Http404("No such batch.")
+    lines = list(
+        ClaimLine.objects.filter(batch=batch)
+        .select_related("member", "payer")
+        .order_by("member__last_name", "member__first_name", "service_on", "pk")
+    )
+    record_member_read(
+        actor,
+        [line.member_id for line in lines],
+        purpose="claims.view",
+        request=request,
+    )
+    return render(request, "billing/batch.html", {"batch": batch, "lines": lines})
+
+
+@login_required
+@require_POST
+def void_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = cast(User, request.user)
+    provider = _provider_of(actor)
+    line = (
+        ClaimLine.objects.filter(public_id=public_id, provider=provider)
+        .select_related("batch")
+        .first()
+    )
+    if line is None:
+        raise Http404("No such line.")
+    try:
+        claim_line_void(actor=actor, line=line, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Line voided; it stays in the batch's record.")
+    if line.batch is not None:
+        return redirect("billing:batch", line.batch.public_id)
+    return redirect(f"{reverse('billing:home')}?month={line.month:%Y-%m}")

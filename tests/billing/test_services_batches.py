@@ -256,3 +256,56 @@ def test_only_the_providers_supervisor_bills_and_downloads(
     assert client.get(url).status_code == 403
     client.force_login(case_manager)
     assert client.get(url).status_code == 403
+
+
+def test_the_batch_page_voids_a_line_with_a_reason_and_refuses_one_without(
+    client: Client,
+    case_manager: User,
+    specialist: User,
+    supervisor: User,
+    provider_a: Any,
+) -> None:
+    _, authorization = member_with_round(case_manager, specialist, provider_a)
+    log_plan(specialist, authorization, D(2026, 4, 2))
+    batch = claim_batch_create(actor=supervisor, provider=provider_a, month=APRIL)
+    assert batch is not None
+    line = batch.lines.get()
+    client.force_login(supervisor)
+    void_url = reverse("billing:void", args=[line.public_id])
+
+    assert (
+        client.get(reverse("billing:batch", args=[batch.public_id])).status_code == 200
+    )
+    client.post(void_url, {"reason": "  "})
+    line.refresh_from_db()
+    assert line.voided_at is None
+
+    client.post(void_url, {"reason": "Wrong number"})
+    line.refresh_from_db()
+    assert line.void_reason == "Wrong number"
+
+
+def test_the_outsider_supervisor_cannot_open_or_void_another_providers_batch(
+    client: Client,
+    case_manager: User,
+    specialist: User,
+    supervisor: User,
+    outsider_supervisor: User,
+    provider_a: Any,
+) -> None:
+    _, authorization = member_with_round(case_manager, specialist, provider_a)
+    log_plan(specialist, authorization, D(2026, 4, 2))
+    batch = claim_batch_create(actor=supervisor, provider=provider_a, month=APRIL)
+    assert batch is not None
+    client.force_login(outsider_supervisor)
+
+    assert (
+        client.get(reverse("billing:batch", args=[batch.public_id])).status_code == 404
+    )
+    line = batch.lines.get()
+    response = client.post(
+        reverse("billing:void", args=[line.public_id]), {"reason": "x"}
+    )
+    assert response.status_code == 404
+    line.refresh_from_db()
+    assert line.voided_at is None
