@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -28,6 +27,7 @@ from milestones.services import (
 from referrals.services import referral_accept, referral_create
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.milestones.helpers import authorize
+from tests.uploads import pdf
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -58,10 +58,6 @@ def job(specialist: User, member: Member, first_day: D, wage: str = "12.00") -> 
         hourly_wage=Decimal(wage),
         below_minimum_seen=True,
     )
-
-
-def pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n%%EOF\n")
 
 
 @pytest.mark.parametrize("typed", ["9999-12-31", "1899-12-31", "2100-01-01"])

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -26,6 +25,7 @@ from milestones.rules import Window
 from milestones.services import EvidenceUpload, achievement_log
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.milestones.helpers import authorize
+from tests.uploads import pdf
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -53,10 +53,6 @@ def member_with_round(
     return member, authorize(
         case_manager, member, windows=windows, cap_warning_seen=True
     )
-
-
-def pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("n.pdf", b"%PDF-1.4\n%%EOF\n")
 
 
 def log_plan(specialist: User, authorization: AuthorizationRound, on: D) -> None:

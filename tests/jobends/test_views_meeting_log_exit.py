@@ -24,8 +24,10 @@ from referrals.models import Episode
 from referrals.services import referral_accept, referral_create
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.milestones.helpers import authorize, meeting_for
+from tests.pages import errors_next_to, field_block
 
 pytestmark = pytest.mark.django_db
+
 D = datetime.date
 
 # Noon in Iowa on December 1, 2026: every date of the spring job is past.
@@ -97,21 +99,6 @@ def consent_url(member: Member) -> str:
 
 def member_url(member: Member) -> str:
     return reverse("members:detail", args=[member.public_id])
-
-
-def field_block(page: str, field_id: str) -> str:
-    """The markup of one form field: its label, errors and widget, unescaped."""
-    blocks = re.split(r'(?=<div class="field[ "])', page)
-    found = [block for block in blocks if f'id="{field_id}"' in block]
-    assert len(found) == 1, f"no single field block for {field_id}"
-    return html.unescape(found[0])
-
-
-def errors_next_to(page: str, field_id: str) -> str:
-    """The error list shown inside the field's own block ("" when none)."""
-    block = field_block(page, field_id)
-    errors = re.search(r'<ul class="field__errors"[^>]*>(.*?)</ul>', block, re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", errors[1]).split()) if errors else ""
 
 
 def page_text(content: bytes) -> str:

@@ -20,8 +20,11 @@ from milestones.rules import Window
 from providers.models import ProviderSite
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.milestones.helpers import IOWA_EXAMPLE, authorize
+from tests.pages import errors_next_to_named as errors_next_to
+from tests.pages import field_block_named as field_block
 
 pytestmark = pytest.mark.django_db
+
 D = datetime.date
 
 # Late in 2026, so every date of the Iowa example is in the past.
@@ -80,21 +83,6 @@ def job_for(actor: User, member: Member, first_day_on: datetime.date) -> Job:
 # A browser always sends the CSRF token, even with no box ticked: the fit
 # form's only field is an optional checkbox.
 AS_A_BROWSER = {"csrfmiddlewaretoken": "sent-by-every-browser"}
-
-
-def field_block(page: str, name: str) -> str:
-    """The markup of one form field: its label, errors and widget, unescaped."""
-    blocks = re.split(r'(?=<div class="field[ "])', page)
-    found = [block for block in blocks if f'id="id_{name}"' in block]
-    assert len(found) == 1, f"no single field block for {name}"
-    return html.unescape(found[0])
-
-
-def errors_next_to(page: str, name: str) -> str:
-    """The error list shown inside the field's own block ("" when none)."""
-    block = field_block(page, name)
-    errors = re.search(r'<ul class="field__errors"[^>]*>(.*?)</ul>', block, re.S)
-    return errors[1] if errors else ""
 
 
 def page_text(content: bytes) -> str:

@@ -1,7 +1,5 @@
 """Adding and editing a member: errors by the field, nothing saved on error."""
 
-import html
-import re
 from typing import Any
 
 import pytest
@@ -13,23 +11,10 @@ from members.models import Member
 from payers.models import Payer
 from providers.models import County
 from tests.factories import MemberFactory
+from tests.pages import errors_next_to_named as errors_next_to
+from tests.pages import field_block_named as field_block
 
 pytestmark = pytest.mark.django_db
-
-
-def field_block(page: str, name: str) -> str:
-    """The markup of one form field: its label, errors and widget, unescaped."""
-    blocks = re.split(r'(?=<div class="field[ "])', page)
-    found = [block for block in blocks if f'id="id_{name}"' in block]
-    assert len(found) == 1, f"no single field block for {name}"
-    return html.unescape(found[0])
-
-
-def errors_next_to(page: str, name: str) -> str:
-    """The error list shown inside the field's own block ("" when none)."""
-    block = field_block(page, name)
-    errors = re.search(r'<ul class="field__errors"[^>]*>(.*?)</ul>', block, re.S)
-    return errors[1] if errors else ""
 
 
 def form_post(**changes: Any) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -32,6 +31,7 @@ from tests.factories import (
     provider_site,
 )
 from tests.milestones.helpers import authorize
+from tests.uploads import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +43,6 @@ LATER = datetime.datetime(2029, 6, 1, 12, 0, tzinfo=datetime.UTC)
 def later() -> Iterator[None]:
     with time_machine.travel(LATER, tick=False):
         yield
-
-
-def pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("evidence.pdf", b"%PDF-1.4\n%%EOF\n")
 
 
 def add_episode_with_rounds(case_manager: User, member: Member, year: int) -> None:

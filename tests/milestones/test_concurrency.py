@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from accounts.models import User
@@ -20,12 +19,9 @@ from milestones.models import MilestoneAchievement
 from milestones.services import ALREADY_ACHIEVED, EvidenceUpload, achievement_log
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.milestones.helpers import authorize
+from tests.uploads import pdf
 
 LATER = datetime.datetime(2026, 12, 1, 18, 0, tzinfo=datetime.UTC)
-
-
-def pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n% service notes\n%%EOF\n")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -2,8 +2,6 @@
 
 import datetime
 import hashlib
-import struct
-import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -11,7 +9,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 
 from accounts.models import User
@@ -36,6 +33,7 @@ from milestones.services import (
 from providers.models import ProviderSite
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.milestones.helpers import authorize
+from tests.uploads import empty_pdf, jpeg, pdf, png, text_named_pdf
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -57,33 +55,6 @@ def frozen() -> Iterator[None]:
 
 
 # Files, built byte by byte
-
-
-def pdf(name: str = "employment-plan.pdf", size: int = 0) -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
-    return SimpleUploadedFile(name, content.ljust(size, b" "), "application/pdf")
-
-
-def png(name: str = "scan.png") -> SimpleUploadedFile:
-    header = b"IHDR" + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    chunk = struct.pack(">I", 13) + header + struct.pack(">I", zlib.crc32(header))
-    end = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
-    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + chunk + end, "image/png")
-
-
-def jpeg(name: str = "photo.jpg") -> SimpleUploadedFile:
-    content = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    return SimpleUploadedFile(name, content + b"\xff\xd9", "image/jpeg")
-
-
-def text_named_pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        "employment-plan.pdf", b"Just some notes, not a PDF.\n", "application/pdf"
-    )
-
-
-def empty_pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("employment-plan.pdf", b"", "application/pdf")
 
 
 # The member, the round and the job

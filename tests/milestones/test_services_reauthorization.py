@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from jobends.models import JobEnd, TeamMeeting
@@ -23,6 +22,7 @@ from payers.services_catalog import Service
 from providers.models import ProviderSite
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.milestones.helpers import authorize, meeting_for
+from tests.uploads import pdf
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -317,11 +317,6 @@ def test_five_reauthorizations_in_one_year_all_go_through(
 
 
 # A second job after all four milestones
-
-
-def pdf() -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
-    return SimpleUploadedFile("notes.pdf", content, "application/pdf")
 
 
 def complete_all_four(

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -34,6 +33,7 @@ from payers.services_catalog import Service
 from providers.models import ProviderSite
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.milestones.helpers import IOWA_EXAMPLE, authorize
+from tests.uploads import pdf
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -75,10 +75,6 @@ def job_for(actor: User, member: Member, first_day_on: datetime.date) -> Job:
         hours_per_week=Decimal("20"),
         hourly_wage=Decimal("15.50"),
     )
-
-
-def pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
 
 
 def windows_of(authorization: AuthorizationRound) -> dict[int, Window]:

@@ -1,16 +1,11 @@
 """Adding documents to an achievement, and downloading them."""
 
 import datetime
-import html
-import re
-import struct
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -21,14 +16,25 @@ from milestones.services import EvidenceUpload, achievement_log, achievement_voi
 from providers.models import ProviderSite
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.milestones.helpers import authorize
+from tests.pages import errors_next_to_named as errors_next_to
+from tests.pages import field_block_named as field_block
+from tests.uploads import (
+    PDF_BYTES,
+    empty_pdf,
+    jpeg,
+    pdf,
+    png,
+    png_bytes,
+    text_named_pdf,
+)
 
 pytestmark = pytest.mark.django_db
+
 D = datetime.date
 
 # Late in 2026, so every date of the Iowa example is in the past.
 NOW = datetime.datetime(2026, 12, 1, 18, 0, tzinfo=datetime.UTC)
 TEN_MB = 10 * 1024 * 1024
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
 OUTSIDERS = [
     "outsider",
     "outsider_supervisor",
@@ -47,51 +53,7 @@ def frozen() -> Iterator[None]:
 # Files
 
 
-def pdf(name: str = "pcsp.pdf", size: int = 0) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF_BYTES.ljust(size, b" "), "application/pdf")
-
-
-def png_bytes() -> bytes:
-    header = b"IHDR" + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    chunk = struct.pack(">I", 13) + header + struct.pack(">I", zlib.crc32(header))
-    return b"\x89PNG\r\n\x1a\n" + chunk
-
-
-def png(name: str = "pcsp.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, png_bytes(), "image/png")
-
-
-def jpeg(name: str = "pcsp.jpg") -> SimpleUploadedFile:
-    content = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    return SimpleUploadedFile(name, content + b"\xff\xd9", "image/jpeg")
-
-
-def text_named_pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        "pcsp.pdf", b"Just some notes, not a PDF.\n", "text/plain"
-    )
-
-
-def empty_pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("pcsp.pdf", b"", "application/pdf")
-
-
 # Pages
-
-
-def field_block(page: str, name: str) -> str:
-    """The markup of one form field: its label, errors and widget, unescaped."""
-    blocks = re.split(r'(?=<div class="field[ "])', page)
-    found = [block for block in blocks if f'id="id_{name}"' in block]
-    assert len(found) == 1, f"no single field block for {name}"
-    return html.unescape(found[0])
-
-
-def errors_next_to(page: str, name: str) -> str:
-    """The error list shown inside the field's own block ("" when none)."""
-    block = field_block(page, name)
-    errors = re.search(r'<ul class="field__errors"[^>]*>(.*?)</ul>', block, re.S)
-    return html.unescape(errors[1]) if errors else ""
 
 
 # The member, the round, the achievement

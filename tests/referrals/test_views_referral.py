@@ -17,10 +17,12 @@ from members.models import Member
 from providers.models import County, ProviderSite
 from referrals.models import Episode, Referral
 from tests.factories import EpisodeFactory, MemberFactory, ReferralFactory, UserFactory
+from tests.pages import errors_next_to, field_block
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 2, 10, 10, 0, tzinfo=datetime.UTC)
+
 TODAY = datetime.date(2026, 2, 10)
 IOWA = ZoneInfo("America/Chicago")
 
@@ -32,20 +34,6 @@ READINESS_WORDS = ("readiness", "ready", "sobri", "sober", "criminal", "hospital
 def frozen_now() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def field_block(page: str, auto_id: str) -> str:
-    """The markup of one form field: its label, errors and widget, unescaped."""
-    blocks = re.split(r'(?=<div class="field[ "])', page)
-    found = [block for block in blocks if f'id="{auto_id}"' in block]
-    assert len(found) == 1, f"no single field block for {auto_id}"
-    return html.unescape(found[0])
-
-
-def errors_next_to(page: str, auto_id: str) -> str:
-    block = field_block(page, auto_id)
-    errors = re.search(r'<ul class="field__errors"[^>]*>(.*?)</ul>', block, re.S)
-    return errors[1] if errors else ""
 
 
 def optgroups(page: str) -> dict[str, list[str]]:
