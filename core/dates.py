@@ -41,8 +41,3 @@ def months_between(first: datetime.date, last: datetime.date) -> list[datetime.d
         months.append(current)
         current = add_months(current, 1)
     return months
-
-
-def us_date(day: datetime.date | None) -> str:
-    """Format a date as people in Iowa write it: 05/29/2026."""
-    return day.strftime("%m/%d/%Y") if day else ""

@@ -594,11 +594,15 @@ def _windows_check(
     the others (a job that starts while milestone 1's window is still open
     must be able to take milestone 2's window to its month).
     """
+    achieved = set(
+        MilestoneAchievement.objects.filter(
+            line__round=authorization, voided_at__isnull=True
+        ).values_list("line_id", flat=True)
+    )
     windows = {
         line.milestone: changes.get(line.pk, line.window)
         for line in authorization.lines.all()
-        if line.pk in changes
-        or not line.achievements.filter(voided_at__isnull=True).exists()
+        if line.pk in changes or line.pk not in achieved
     }
     problems = window_order_problems(windows)
     if problems:
