@@ -11,10 +11,11 @@ from django.utils import timezone
 from access.policy import Action, require
 from accounts.models import User
 from billing.models import ClaimBatch, ClaimLine
-from billing.selectors import member_cap_ledger
+from billing.rules import is_over_cap
+from billing.selectors import cap_totals_for_members
 from coaching.models import CoachingPeriod
 from coaching.rules import TIER_SERVICES
-from coaching.selectors import coaching_months_for_member
+from coaching.selectors import coaching_month_for_members
 from core.dates import month_end, month_start
 from core.history import attribute_to
 from milestones.models import MilestoneAchievement
@@ -34,7 +35,8 @@ def claim_lines_collect(
 
     Billable milestone achievements of the provider's episodes achieved in
     the month, and each member's coaching month with an amount. Services
-    already on a claim line that is not voided are left out.
+    already on a claim line that is not voided are left out. A fixed number
+    of queries whatever the number of members.
     """
     first, last = month_start(month), month_end(month)
     lines = []
@@ -80,14 +82,13 @@ def claim_lines_collect(
             kind=ClaimLine.Kind.COACHING, month=first, voided_at__isnull=True
         ).values_list("member_id", flat=True)
     )
-    periods = CoachingPeriod.objects.filter(
-        episode__provider=provider, begins_on__lte=last, ends_on__gte=first
-    ).select_related("member", "payer")
-    members = {period.member_id: period for period in periods}
-    for member_id, period in members.items():
-        if member_id in claimed:
-            continue
-        summary, _ = coaching_months_for_member(period.member, 1, last)[0]
+    coached_here = set(
+        CoachingPeriod.objects.filter(
+            episode__provider=provider, begins_on__lte=last, ends_on__gte=first
+        ).values_list("member_id", flat=True)
+    )
+    coaching = coaching_month_for_members(sorted(coached_here - claimed), first)
+    for summary, period in coaching.values():
         if summary.billable_tier is None or summary.amount <= 0:
             continue
         units = Decimal(1)
@@ -128,12 +129,8 @@ def claim_batch_create(
     first = month_start(month)
 
     fresh = claim_lines_collect(provider, first)
-    over_cap = {
-        member.pk
-        for member in {line.member for line in fresh}
-        if member.payer.is_medicaid
-        and any(m.is_over_cap for m in member_cap_ledger(member, month_end(first), 1))
-    }
+    totals = cap_totals_for_members(sorted({line.member_id for line in fresh}), first)
+    over_cap = {member_id for member_id, total in totals.items() if is_over_cap(total)}
     to_bill = []
     for line in fresh:
         if line.member_id in over_cap and line.payer.is_medicaid:

@@ -7,7 +7,7 @@ from coaching.models import CoachingEntry, CoachingPeriod
 from coaching.rules import TIER_SERVICES, CoachingMonth, coaching_month
 from core.dates import add_months, month_end, month_start
 from members.models import Member
-from payers.selectors import FeeTable, fee_table_get
+from payers.selectors import FeeTable, fee_table_get, fee_tables_get
 
 
 def coaching_months_for_member(
@@ -65,3 +65,54 @@ def _rates(
             if rate is not None:
                 rates.setdefault(tier, rate)
     return rates
+
+
+def coaching_month_for_members(
+    member_ids: list[int], month: datetime.date
+) -> dict[int, tuple[CoachingMonth, CoachingPeriod]]:
+    """One month of coaching for many members, for billing and the cap.
+
+    Members with a coaching period touching the month only; each comes with
+    the period in force on its last counted contact (or the latest one), for
+    payer and rate. Three queries whatever the number of members.
+    """
+    first, last = month_start(month), month_end(month)
+    periods = list(
+        CoachingPeriod.objects.filter(
+            member_id__in=member_ids, begins_on__lte=last, ends_on__gte=first
+        ).select_related("payer", "member")
+    )
+    if not periods:
+        return {}
+    entries = CoachingEntry.objects.filter(
+        member_id__in={p.member_id for p in periods},
+        voided_at__isnull=True,
+        coached_on__range=(first, last),
+    ).values_list("member_id", "coached_on", "minutes")
+    tables = fee_tables_get(
+        list({p.payer_id: p.payer for p in periods}.values()),
+        list(TIER_SERVICES.values()),
+    )
+
+    by_member: dict[int, list[CoachingPeriod]] = {}
+    for period in periods:
+        by_member.setdefault(period.member_id, []).append(period)
+    contacts: dict[int, list[tuple[datetime.date, int]]] = {}
+    for member_id, coached_on, minutes in entries:
+        contacts.setdefault(member_id, []).append((coached_on, minutes))
+
+    months = {}
+    for member_id, own in by_member.items():
+        own.sort(key=lambda p: p.begins_on)
+        summary = coaching_month(
+            first,
+            contacts.get(member_id, []),
+            [p.in_force() for p in own],
+            _rates(own, first, tables[own[-1].payer_id]),
+        )
+        in_force = next(
+            (p for p in own if p.authorization_number == summary.authorization_number),
+            own[-1],
+        )
+        months[member_id] = (summary, in_force)
+    return months

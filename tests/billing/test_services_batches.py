@@ -16,8 +16,14 @@ from django.urls import reverse
 from accounts.models import User
 from billing.exports import safe_text
 from billing.models import ClaimBatch, ClaimLine
-from billing.selectors import member_cap_ledger
-from billing.services import claim_batch_create, claim_line_release, claim_line_void
+from billing.selectors import cap_totals_for_members, member_cap_ledger
+from billing.services import (
+    claim_batch_create,
+    claim_line_release,
+    claim_line_void,
+    claim_lines_collect,
+)
+from coaching.services import coaching_entry_log, coaching_period_authorize
 from jobs.services import job_record
 from members.models import Member
 from milestones.models import AuthorizationRound
@@ -305,3 +311,41 @@ def test_the_outsider_supervisor_cannot_open_or_void_another_providers_batch(
     assert response.status_code == 404
     line.refresh_from_db()
     assert line.voided_at is None
+
+
+def test_collecting_a_months_lines_reads_in_a_fixed_number_of_queries(
+    case_manager: User, specialist: User, provider_a: Any
+) -> None:
+    def coached_member() -> Member:
+        member, authorization = member_with_round(case_manager, specialist, provider_a)
+        log_plan(specialist, authorization, D(2026, 4, 2))
+        coaching_period_authorize(
+            actor=case_manager,
+            member=member,
+            payer=member.payer,
+            tier=2,
+            begins_on=D(2026, 4, 1),
+            authorization_number="CO-1",
+            authorized_on=D(2026, 3, 25),
+        )
+        coaching_entry_log(
+            actor=specialist,
+            member=member,
+            coached_on=D(2026, 4, 9),
+            minutes=150,
+            kind="worksite",
+        )
+        return member
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            lines = claim_lines_collect(provider_a, APRIL)
+            cap_totals_for_members(sorted({line.member_id for line in lines}), APRIL)
+        return len(queries)
+
+    coached_member()
+    few = reads()
+    for _ in range(4):
+        coached_member()
+
+    assert reads() == few
