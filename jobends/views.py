@@ -1,7 +1,9 @@
 import contextlib
 import uuid
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,6 +78,10 @@ def job_end_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+# The two forms on the job-end page, by their name in the page's context.
+FORM_PREFIXES = {"form_form": "form", "perspective_form": "view"}
+
+
 def _may(actor: User, action: Action, member: Member) -> bool:
     try:
         require_action_on_member(actor, action, member)
@@ -84,7 +90,7 @@ def _may(actor: User, action: Action, member: Member) -> bool:
     return True
 
 
-def _detail_context(actor: User, job_end: JobEnd, **forms: object) -> dict[str, object]:
+def _detail_context(actor: User, job_end: JobEnd, **bound: object) -> dict[str, object]:
     member = job_end.job.member
     can_write = _may(actor, Action.RECORD_JOB_END, member)
     initial = {field: getattr(member, field) for field in WHAT_JOBS_TEACH} | {
@@ -103,10 +109,10 @@ def _detail_context(actor: User, job_end: JobEnd, **forms: object) -> dict[str, 
         "can_write": can_write,
         "can_exit": _may(actor, Action.EXIT_MEMBER, member),
         "employer_problem": employer_consent_problem(member, iowa_today()),
-        "form_form": forms.get("form_form")
-        or JobEndFormForm(initial=initial, prefix="form"),
-        "perspective_form": forms.get("perspective_form")
-        or PerspectiveForm(prefix="view"),
+        "form_form": bound.get("form_form")
+        or JobEndFormForm(initial=initial, prefix=FORM_PREFIXES["form_form"]),
+        "perspective_form": bound.get("perspective_form")
+        or PerspectiveForm(prefix=FORM_PREFIXES["perspective_form"]),
         "next_step_choices": JobEnd.NextStep,
     }
 
@@ -123,44 +129,62 @@ def job_end_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def job_end_form_view(request: HttpRequest, public_id: str) -> HttpResponse:
+def _post_on_job_end(
+    request: HttpRequest,
+    public_id: str,
+    form_class: type[forms.Form],
+    context_name: str,
+    save: Callable[[User, JobEnd, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Handle one of the job-end page's forms; on error, show the page again.
+
+    The page keeps what was typed in the failing form, with its messages.
+    """
     actor = cast(User, request.user)
     job_end = job_end_get(actor, public_id)
     require_action_on_member(actor, Action.RECORD_JOB_END, job_end.job.member)
-    form = JobEndFormForm(request.POST, prefix="form")
+    form = form_class(request.POST, prefix=FORM_PREFIXES[context_name])
     if form.is_valid():
         try:
-            job_end_form_complete(
-                actor=actor, job_end=job_end, answers=form.cleaned_data
-            )
+            save(actor, job_end, form.cleaned_data)
         except ValidationError as error:
             add_service_errors({"": form}, error)
         else:
-            messages.success(request, "Job-end form saved.")
+            messages.success(request, done)
             return redirect("jobends:detail", job_end.public_id)
-    context = _detail_context(actor, job_end, form_form=form)
+    context = _detail_context(actor, job_end, **{context_name: form})
     return render(request, "jobends/job_end_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def job_end_form_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _post_on_job_end(
+        request,
+        public_id,
+        JobEndFormForm,
+        "form_form",
+        lambda actor, job_end, data: job_end_form_complete(
+            actor=actor, job_end=job_end, answers=data
+        ),
+        "Job-end form saved.",
+    )
 
 
 @login_required
 @require_POST
 def perspective_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = cast(User, request.user)
-    job_end = job_end_get(actor, public_id)
-    require_action_on_member(actor, Action.RECORD_JOB_END, job_end.job.member)
-    form = PerspectiveForm(request.POST, prefix="view")
-    if form.is_valid():
-        try:
-            perspective_add(actor=actor, job_end=job_end, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors({"": form}, error)
-        else:
-            messages.success(request, "Perspective added.")
-            return redirect("jobends:detail", job_end.public_id)
-    context = _detail_context(actor, job_end, perspective_form=form)
-    return render(request, "jobends/job_end_detail.html", context, status=400)
+    return _post_on_job_end(
+        request,
+        public_id,
+        PerspectiveForm,
+        "perspective_form",
+        lambda actor, job_end, data: perspective_add(
+            actor=actor, job_end=job_end, **data
+        ),
+        "Perspective added.",
+    )
 
 
 @login_required
