@@ -1,5 +1,5 @@
-import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +27,10 @@ class Job(models.Model):
     hours_per_week = models.DecimalField(max_digits=5, decimal_places=2)
     hourly_wage = models.DecimalField(max_digits=7, decimal_places=2)
     ended_on = models.DateField("last day worked", null=True, blank=True)
+    # Kept from the first day by save(), so sweeps and reports compare
+    # dates in SQL instead of doing date arithmetic row by row.
+    day_45_on = models.DateField("day 45", editable=False)
+    day_90_on = models.DateField("day 90", editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -55,14 +59,14 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"Job {self.public_id}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.day_45_on = retention_date(self.first_day_on, RETENTION_DAYS[3])
+        self.day_90_on = retention_date(self.first_day_on, RETENTION_DAYS[4])
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "first_day_on" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "day_45_on", "day_90_on"}
+        super().save(*args, **kwargs)
+
     @property
     def is_competitive(self) -> bool:
         return is_competitive_wage(self.hourly_wage)
-
-    @property
-    def day_45_on(self) -> datetime.date:
-        return retention_date(self.first_day_on, RETENTION_DAYS[3])
-
-    @property
-    def day_90_on(self) -> datetime.date:
-        return retention_date(self.first_day_on, RETENTION_DAYS[4])

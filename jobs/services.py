@@ -10,6 +10,7 @@ from access.policy import Action, require_action_on_member
 from accounts.models import User
 from core.dates import iowa_today
 from core.history import attribute_to
+from flags.queue import member_flags_refresh
 from jobs.models import Job
 from jobs.rules import HIGHEST_HOURLY_WAGE, MOST_HOURS_PER_WEEK, is_competitive_wage
 from members.models import Member
@@ -80,4 +81,5 @@ def job_record(
         recorded_by=actor,
     )
     attribute_to(job, actor).save()
+    member_flags_refresh(member.pk)
     return job
