@@ -12,4 +12,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_members": role_may(user, Action.VIEW_MEMBER),
         "nav_caseload": role_may(user, Action.REASSIGN_CASELOAD),
         "nav_billing": role_may(user, Action.BILL_CLAIMS),
+        "nav_flags": _open_flags(user),
     }
+
+
+def _open_flags(user: Any) -> int | None:
+    """How many open flags the user has; None for roles without a work queue."""
+    from flags.digest import RECIPIENT_ROLES
+    from flags.selectors import flag_count
+
+    if not role_may(user, Action.VIEW_MEMBER) or user.role not in RECIPIENT_ROLES:
+        return None
+    return flag_count(user)

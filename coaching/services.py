@@ -12,6 +12,7 @@ from coaching.models import CoachingEntry, CoachingPeriod
 from coaching.rules import MOST_MINUTES_IN_A_DAY, TIER_SERVICES, period_ends_on
 from core.dates import iowa_today
 from core.history import attribute_to
+from flags.queue import member_flags_refresh
 from members.models import Member
 from payers.models import Payer
 from payers.selectors import FeeScheduleNotInForce, fee_quote_get
@@ -82,6 +83,7 @@ def coaching_period_authorize(
             attribute_to(period, actor).save()
     except IntegrityError as error:
         raise ValidationError({"begins_on": OVERLAP}) from error
+    member_flags_refresh(period.member_id)
     return period
 
 
@@ -190,4 +192,5 @@ def coaching_entry_log(
         logged_by=actor,
     )
     attribute_to(entry, actor).save()
+    member_flags_refresh(entry.member_id)
     return entry

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("jobends.urls")),
     path("", include("coaching.urls")),
     path("billing/", include("billing.urls")),
+    path("flags/", include("flags.urls")),
     path("admin/", admin.site.urls),
 ]

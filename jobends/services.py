@@ -15,6 +15,7 @@ from access.policy import Action, require_action_on_member
 from accounts.models import User
 from core.dates import iowa_today
 from core.history import attribute_to
+from flags.queue import member_flags_refresh
 from jobends.models import (
     EmployerContactConsent,
     JobEnd,
@@ -85,6 +86,7 @@ def job_end_record(
             attribute_to(job_end, actor).save()
     except IntegrityError as error:
         raise ValidationError("This job's end is already recorded.") from error
+    member_flags_refresh(job_end.job.member_id)
     return job_end
 
 
@@ -120,6 +122,7 @@ def job_end_form_complete(
             changed = True
     if changed:
         attribute_to(member, actor, reason="Updated from a job-end form").save()
+    member_flags_refresh(job_end.job.member_id)
     return job_end
 
 
@@ -255,6 +258,7 @@ def team_meeting_record(
     if job_end is not None and job_end.next_step != JobEnd.NextStep.ANOTHER_JOB:
         job_end.next_step = JobEnd.NextStep.ANOTHER_JOB
         attribute_to(job_end, actor).save(update_fields=["next_step", "updated_at"])
+    member_flags_refresh(meeting.member_id)
     return meeting
 
 
@@ -326,4 +330,5 @@ def episode_exit(
     episode.transition_plan = transition_plan.strip()
     episode.exited_by = actor
     attribute_to(episode, actor).save()
+    member_flags_refresh(episode.member_id)
     return episode

@@ -15,6 +15,7 @@ from accounts.models import User
 from core.dates import iowa_today
 from core.history import attribute_to
 from core.uploads import CheckedUpload, upload_check
+from flags.queue import member_flags_refresh
 from jobends.models import TeamMeeting
 from jobs.models import Job
 from members.models import Member
@@ -161,6 +162,7 @@ def authorization_round_create(
             authorization_number=line.authorization_number.strip(),
         )
         attribute_to(milestone, actor).save()
+    member_flags_refresh(authorization.member_id)
     return authorization
 
 
@@ -311,6 +313,7 @@ def achievement_log(
 
     for upload, check in checked:
         _evidence_store(actor, achievement, upload, check)
+    member_flags_refresh(line.round.member_id)
     return achievement
 
 
@@ -496,6 +499,7 @@ def achievement_void(
     achievement.voided_by = actor
     achievement.void_reason = reason.strip()
     attribute_to(achievement, actor, reason=reason.strip()).save()
+    member_flags_refresh(achievement.line.round.member_id)
     return achievement
 
 
@@ -529,6 +533,7 @@ def milestone_window_change(
 
     line.window_begins_on, line.window_ends_on = window.begins_on, window.ends_on
     attribute_to(line, actor, reason=reason.strip()).save()
+    member_flags_refresh(line.round.member_id)
     return line
 
 
@@ -582,6 +587,7 @@ def milestone_windows_fit_to_job(
         default_user=actor,
         default_change_reason=f"Fitted to the job starting {job.first_day_on:%m/%d/%Y}",
     )
+    member_flags_refresh(job.member_id)
     return lines
 
 

@@ -17,6 +17,7 @@ from access.policy import Action, require
 from accounts.models import User
 from core.dates import iowa_today
 from core.history import attribute_to
+from flags.queue import member_flags_refresh
 from members.models import Member
 from providers.models import ProviderSite
 from referrals.models import Episode, Referral
@@ -209,6 +210,7 @@ def referral_accept(
             attribute_to(episode, actor).save()
     except IntegrityError as error:
         raise ValidationError("This member is already in IPS elsewhere.") from error
+    member_flags_refresh(episode.member_id)
     return episode
 
 
@@ -319,4 +321,6 @@ def caseload_reassign(
     bulk_update_with_history(
         moving, Episode, ["specialist", "updated_at"], default_user=actor
     )
+    for episode in moving:
+        member_flags_refresh(episode.member_id)
     return len(moving)

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from ips_portal.beat import daily_at
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "jobends",
     "coaching",
     "billing",
+    "flags",
 ]
 
 MIDDLEWARE = [
@@ -188,9 +191,43 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 
+# The monitors' daily sweep and the email digest after it, in Iowa time
+# (CELERY_TIMEZONE). One beat scheduler runs them: the worker's embedded
+# one in development, a single `celery beat` process in production.
+CELERY_BEAT_SCHEDULE = {
+    "flags-daily-sweep": {
+        "task": "flags.sweep_all",
+        "schedule": daily_at(
+            env.str("FLAG_SWEEP_AT", default="05:30"), "FLAG_SWEEP_AT"
+        ),
+    },
+    "flags-daily-digest": {
+        "task": "flags.send_digests",
+        "schedule": daily_at(
+            env.str("FLAG_DIGEST_AT", default="06:30"), "FLAG_DIGEST_AT"
+        ),
+    },
+}
+
+# Links in emails point here.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ips-portal@localhost")
+
 # Functions called with every read of member records (see access.policy).
 # The access audit plugs in here; by default no recorder is configured.
 MEMBER_READ_RECORDERS: list[str] = env.list("MEMBER_READ_RECORDERS", default=[])
+
+# Thresholds for the background monitors' flags (days unless named otherwise).
+FLAG_THRESHOLDS = {
+    "coaching_reauthorization_days": 14,
+    "milestone_window_closing_days": 7,
+    "authorization_delay_business_days": 5,
+    "job_end_form_days": 14,
+    "job_end_next_step_days": 30,
+    "caseload_limit": 20,
+    "fidelity_review_days": 365,
+    "cap_months_back": 2,
+}
 
 LOGGING = {
     "version": 1,
