@@ -37,6 +37,8 @@ class DigestLine:
     new: int
     overdue: int
     link: str
+    # The flags the line is about: a flag both new and overdue counts once.
+    flags: int
 
 
 def digest_lines(
@@ -48,13 +50,16 @@ def digest_lines(
     digest before, every open flag is new.
     """
     new = Q(opened_at__gt=since) if since is not None else Q(pk__isnull=False)
+    overdue = Q(due_on__lt=today)
     rows = (
         flags_for(user)
         .values("kind")
         .annotate(
-            new=Count("pk", filter=new), overdue=Count("pk", filter=Q(due_on__lt=today))
+            new=Count("pk", filter=new),
+            overdue=Count("pk", filter=overdue),
+            flags=Count("pk", filter=new | overdue),
         )
-        .filter(Q(new__gt=0) | Q(overdue__gt=0))
+        .filter(flags__gt=0)
         .order_by("kind")
     )
     inbox = settings.PORTAL_BASE_URL.rstrip("/") + reverse("flags:inbox")
@@ -65,6 +70,7 @@ def digest_lines(
             row["new"],
             row["overdue"],
             f"{inbox}?{urlencode({'kind': row['kind']})}",
+            row["flags"],
         )
         for row in rows
     ]
@@ -92,8 +98,8 @@ def digests_send(today: datetime.date | None = None) -> int:
 
     Returns how many were sent. Each send claims the (user, day) row first,
     in the same transaction, so a second run or a parallel one sends
-    nothing more; a send that fails leaves no row and is tried again on the
-    next run.
+    nothing more; a send that fails is logged, leaves no row and is tried
+    again on the next run, and the other users still get theirs.
     """
     today = today or iowa_today()
     last_sent = dict(
@@ -117,11 +123,17 @@ def digests_send(today: datetime.date | None = None) -> int:
                 DigestSent.objects.create(
                     user=user,
                     day=today,
-                    flag_count=sum(line.new + line.overdue for line in lines),
+                    flag_count=sum(line.flags for line in lines),
                 )
                 send_mail(subject, body, None, [user.email])
         except IntegrityError:
             continue  # already sent today
+        except Exception:
+            # A refused address or a mail server that is down must not cost
+            # the others their digest. No row was kept, so the next run tries
+            # this one again.
+            logger.exception("Flag digest for user %s not sent", user.pk)
+            continue
         sent += 1
     logger.info("Flag digests sent: %d", sent)
     return sent

@@ -3,19 +3,29 @@
 Services call ``member_flags_refresh`` inside their transaction; the task is
 queued only once the transaction commits, with the member's id alone, so
 the worker reads what was committed. If the broker cannot be reached the
-change still stands and the next daily sweep catches up.
+change still stands, a warning is logged, and the next daily sweep catches
+up.
 """
 
-from functools import partial
+import logging
 
 from django.db import transaction
 
 from ips_portal.celery import app
 
-
-def _queue(member_id: int) -> None:
-    app.send_task("flags.sweep_member", args=[member_id])
+logger = logging.getLogger(__name__)
 
 
 def member_flags_refresh(member_id: int) -> None:
-    transaction.on_commit(partial(_queue, member_id), robust=True)
+    def queue_member_sweep() -> None:
+        try:
+            app.send_task("flags.sweep_member", args=[member_id])
+        except Exception:
+            logger.warning(
+                "Could not queue a flag sweep for member id %s; the daily "
+                "sweep will catch up.",
+                member_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(queue_member_sweep, robust=True)
