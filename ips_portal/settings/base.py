@@ -192,8 +192,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 
 # The monitors' daily sweep and the email digest after it, in Iowa time
-# (CELERY_TIMEZONE). One beat scheduler runs them: the worker's embedded
-# one in development, a single `celery beat` process in production.
+# (CELERY_TIMEZONE). Exactly one beat scheduler sends them: the one embedded
+# in the worker started with --beat (the run command, docker-compose.yml).
+# Further workers run without --beat.
 CELERY_BEAT_SCHEDULE = {
     "flags-daily-sweep": {
         "task": "flags.sweep_all",

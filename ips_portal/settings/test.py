@@ -13,6 +13,10 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from ips_portal.settings.base import *  # noqa: F403 (settings layering)
 
+# Tasks queued by services during tests go nowhere. The test that runs a
+# real worker talks to Redis itself, with the URL from CELERY_BROKER_URL.
+CELERY_BROKER_URL = "memory://"
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
