@@ -2,6 +2,7 @@
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -97,62 +98,92 @@ def flag_get(user: Any, public_id: Any) -> Flag | None:
     return flags_for(user).filter(public_id=public_id).first()
 
 
-def flag_place(flag: Flag, user: Any) -> str:
+@dataclass(frozen=True)
+class Place:
+    """Where a flag is fixed, and the words of the link that goes there."""
+
+    url: str
+    label: str
+
+
+def flag_action(flag: Flag, user: Any) -> Place:
     """The page where this user fixes what the flag is about.
 
     Authorizing and changing windows are the case manager's; provider
     staff are taken to the part of the member's page the flag concerns.
     """
-    member = flag.member.public_id if flag.member is not None else None
     authorizes = role_may(user, Action.AUTHORIZE_SERVICES)
-    line = flag.line
     if flag.kind == Kind.CASELOAD_OVER_LIMIT:
         if role_may(user, Action.REASSIGN_CASELOAD):
-            return reverse("referrals:caseload")
-        return reverse("accounts:home")
-    if member is None:
-        return reverse("flags:inbox")
-    on_member_page = reverse("members:detail", args=[member])
+            return Place(reverse("referrals:caseload"), "Rebalance caseloads")
+        return Place(reverse("accounts:home"), "See your caseload")
+    if flag.member is None:
+        return Place(reverse("flags:inbox"), "Open the flags")
+    member = flag.member.public_id
+    first_name = flag.member.first_name
+    member_page = reverse("members:detail", args=[member])
+    line = flag.line
 
     if flag.kind in (Kind.COACHING_REAUTHORIZATION_DUE, Kind.COACHING_LAPSED):
         if authorizes:
-            return reverse("coaching:authorize", args=[member])
-        return on_member_page + "#coaching-heading"
+            return Place(
+                reverse("coaching:authorize", args=[member]),
+                f"Authorize {first_name}'s next coaching period",
+            )
+        return Place(member_page + "#coaching-heading", f"See {first_name}'s coaching")
     if flag.kind == Kind.AUTHORIZATION_DELAY and authorizes:
-        return reverse("milestones:authorize", args=[member])
+        return Place(
+            reverse("milestones:authorize", args=[member]),
+            f"Authorize {first_name}'s milestones",
+        )
     if (
         line is not None
         and flag.kind == Kind.MILESTONE_WINDOW_CLOSING
         and role_may(user, Action.LOG_SERVICES)
     ):
-        return reverse(
-            "milestones:achieve", args=[line.round.public_id, line.milestone]
+        return Place(
+            reverse("milestones:achieve", args=[line.round.public_id, line.milestone]),
+            f"Log {first_name}'s milestone {line.milestone}",
         )
     if (
         line is not None
         and authorizes
-        and flag.kind
-        in (
-            Kind.PREDICTED_MILESTONE_GAP,
-            Kind.ACHIEVEMENT_OUTSIDE_WINDOW,
-        )
+        and flag.kind in (Kind.PREDICTED_MILESTONE_GAP, Kind.ACHIEVEMENT_OUTSIDE_WINDOW)
     ):
-        return reverse(
-            "milestones:change-window", args=[line.round.public_id, line.milestone]
+        return Place(
+            reverse(
+                "milestones:change-window", args=[line.round.public_id, line.milestone]
+            ),
+            f"Change {first_name}'s milestone {line.milestone} window",
         )
     if flag.kind == Kind.PREDICTED_MILESTONE_GAP and flag.job is not None:
-        return on_member_page + f"#job-{flag.job.public_id}"
+        return Place(
+            member_page + f"#job-{flag.job.public_id}", f"See {first_name}'s job"
+        )
     if flag.kind == Kind.JOB_END_FORM_MISSING and flag.job is not None:
-        return reverse("jobends:form", args=[flag.job.job_end.public_id])
+        # The form's own URL takes posts only; it is filled in on the job
+        # end's page.
+        job_end_page = reverse("jobends:detail", args=[flag.job.job_end.public_id])
+        return Place(
+            job_end_page + "#form-heading", f"Complete {first_name}'s job-end form"
+        )
     if flag.kind == Kind.JOB_END_NEXT_STEP_MISSING and flag.job is not None:
         job_end = flag.job.job_end.public_id
         if role_may(user, Action.WRITE_TEAM_LOG):
             meeting = reverse("jobends:meeting", args=[member])
-            return f"{meeting}?job_end={job_end}"
-        return on_member_page + f"#next-{job_end}"
+            return Place(
+                f"{meeting}?job_end={job_end}",
+                f"Record {first_name}'s team meeting",
+            )
+        return Place(member_page + f"#next-{job_end}", f"See {first_name}'s next step")
     if flag.kind == Kind.MONTH_OVER_CAP:
-        return on_member_page + "#cap-heading"
-    return on_member_page
+        return Place(member_page + "#cap-heading", f"See {first_name}'s cap ledger")
+    return Place(member_page, f"Open {first_name}'s record")
+
+
+def flag_place(flag: Flag, user: Any) -> str:
+    """The address of ``flag_action``'s page."""
+    return flag_action(flag, user).url
 
 
 def is_overdue(flag: Flag, today: datetime.date) -> bool:

@@ -14,7 +14,7 @@ from core.dates import iowa_today
 from core.forms import add_service_errors
 from flags.forms import DismissForm
 from flags.models import Flag
-from flags.selectors import flag_counts_by_kind, flag_get, flag_inbox, flag_place
+from flags.selectors import flag_action, flag_counts_by_kind, flag_get, flag_inbox
 from flags.services import flag_dismiss
 
 
@@ -38,7 +38,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         request,
         "flags/inbox.html",
         {
-            "rows": [(flag, flag_place(flag, actor)) for flag in flags],
+            "rows": [(flag, flag_action(flag, actor)) for flag in flags],
             "kind": kind,
             "kinds": [
                 (value, label, counts.get(value, 0))
@@ -78,7 +78,7 @@ def dismiss_view(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "flag": flag,
             "form": form,
-            "place": flag_place(flag, actor),
+            "place": flag_action(flag, actor),
             "caseload_limit": settings.FLAG_THRESHOLDS["caseload_limit"],
         },
     )
