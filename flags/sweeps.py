@@ -21,7 +21,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import User
@@ -35,6 +49,7 @@ from jobends.models import JobEnd, TeamMeeting
 from jobs.models import Job
 from milestones.models import AuthorizationRound, MilestoneAchievement
 from milestones.models import MilestoneAuthorization as Line
+from milestones.rules import MONTHLY_CAP
 from referrals.models import Episode
 
 Kind = Flag.Kind
@@ -372,38 +387,66 @@ def find_month_over_cap(
 ) -> Iterable[Found]:
     """A member's Medicaid services in a recent month add up to more than the cap.
 
-    Only this month and the few before it are checked (a setting). Only a
-    member with a billable Medicaid milestone in the month, or tier 5
-    coaching in force, can pass the cap, so only they are totalled, with the
-    billing ledger's own set-wise count: a fixed number of queries a month.
+    Only this month and the few before it are checked (a setting). Two
+    grouped queries narrow the members to those who could be over: their
+    billable Medicaid milestones in the month plus the highest coaching
+    rate in force that month pass the cap (a tier 5 period, paid by the
+    hour, always counts as could-be-over). Only those are totalled exactly,
+    with the billing ledger's own set-wise count. A fixed number of queries
+    a month.
     """
-    open_episodes = _members(
-        Episode.objects.filter(closed_on__isnull=True), member_ids, "member_id"
-    )
-    place = {
-        member_id: (provider_id, specialist_id)
-        for member_id, provider_id, specialist_id in open_episodes.values_list(
-            "member_id", "provider_id", "specialist_id"
-        )
-    }
-    if not place:
-        return
-    in_ips = open_episodes.values("member_id")
     for month in _cap_months(today):
         last = month_end(month)
-        with_milestones = MilestoneAchievement.objects.filter(
-            line__round__member_id__in=in_ips,
+        achievements = MilestoneAchievement.objects.filter(
             line__round__payer__kind__in=MEDICAID_KINDS,
             voided_at__isnull=True,
             achieved_on__range=(month, last),
             achieved_on__gte=F("line__window_begins_on"),
             achieved_on__lte=F("line__window_ends_on"),
-        ).values_list("line__round__member_id", flat=True)
-        with_tier_5 = CoachingPeriod.objects.filter(
-            member_id__in=in_ips, tier=5, begins_on__lte=last, ends_on__gte=month
-        ).values_list("member_id", flat=True)
-        candidates = sorted({*with_milestones, *with_tier_5})
-        for member_id, total in cap_totals_for_members(candidates, month).items():
+        )
+        milestones = dict(
+            _members(achievements, member_ids, "line__round__member_id")
+            .values_list("line__round__member_id")
+            .annotate(
+                total=Sum(
+                    F("line__rate") * F("line__units"),
+                    output_field=DecimalField(max_digits=12, decimal_places=2),
+                )
+            )
+            .order_by()
+        )
+        periods = CoachingPeriod.objects.filter(
+            payer__kind__in=MEDICAID_KINDS, begins_on__lte=last, ends_on__gte=month
+        )
+        coaching = dict(
+            _members(periods, member_ids, "member_id")
+            .values_list("member_id")
+            .annotate(
+                most=Max(
+                    Case(
+                        When(tier=5, then=Value(MONTHLY_CAP)),
+                        default=F("rate"),
+                        output_field=DecimalField(max_digits=10, decimal_places=2),
+                    )
+                )
+            )
+            .order_by()
+        )
+        could_be_over = {
+            member_id
+            for member_id in milestones.keys() | coaching.keys()
+            if coaching.get(member_id, 0) >= MONTHLY_CAP
+            or milestones.get(member_id, 0) + coaching.get(member_id, 0) > MONTHLY_CAP
+        }
+        if not could_be_over:
+            continue
+        place = {
+            member_id: (provider_id, specialist_id)
+            for member_id, provider_id, specialist_id in Episode.objects.filter(
+                closed_on__isnull=True, member_id__in=could_be_over
+            ).values_list("member_id", "provider_id", "specialist_id")
+        }
+        for member_id, total in cap_totals_for_members(list(place), month).items():
             if is_over_cap(total):
                 provider_id, specialist_id = place[member_id]
                 yield Found(
@@ -560,6 +603,7 @@ def _reconcile(
         if key not in held
     ]
     moved: list[Flag] = []
+    due_moved: list[Flag] = []
     closed: list[Flag] = []
     cleared: list[Flag] = []
     for key, flag in held.items():
@@ -572,7 +616,10 @@ def _reconcile(
         changed = False
         if f.due_on is not None and f.due_on != flag.due_on:
             flag.due_on = f.due_on
+            due_moved.append(flag)
             changed = True
+        # A flag follows its member to a new specialist without an event:
+        # the history records due dates, not reassignments.
         for name in PLACE_FIELDS:
             if getattr(flag, name) != getattr(f, name):
                 setattr(flag, name, getattr(f, name))
@@ -584,10 +631,18 @@ def _reconcile(
     if new:
         # A sweep that lost a race to another finds its flags already there.
         Flag.objects.bulk_create(new, ignore_conflicts=True)
-        opened = Flag.objects.filter(kind=monitor.kind, opened_at=now)
+        # The rows inserted are read back by instant, since ignore_conflicts
+        # leaves their ids unset. An earlier sweep may share the instant (a
+        # frozen or coarse clock): its flags were held, so they are not in
+        # ``keys`` and get no second OPENED event.
+        keys = {(flag.subject_id, flag.qualifier) for flag in new}
+        opened = Flag.objects.filter(
+            kind=monitor.kind, status=Flag.Status.OPEN, opened_at=now
+        ).values_list("pk", "subject_id", "qualifier", "due_on")
         events += [
             FlagEvent(flag_id=pk, what=FlagEvent.What.OPENED, at=now, due_on=due_on)
-            for pk, due_on in opened.values_list("pk", "due_on")
+            for pk, subject_id, qualifier, due_on in opened
+            if (subject_id, qualifier) in keys
         ]
         result.opened[monitor.kind] = len(events)
     if moved:
@@ -596,7 +651,7 @@ def _reconcile(
             FlagEvent(
                 flag=flag, what=FlagEvent.What.DUE_MOVED, at=now, due_on=flag.due_on
             )
-            for flag in moved
+            for flag in due_moved
         ]
         result.moved[monitor.kind] = len(moved)
     if closed:
