@@ -109,3 +109,26 @@ def authorize_with_proposed_windows(
         )
     page.get_by_role("button", name="Authorize milestones").click()
     expect(page.get_by_text("Milestones authorized.")).to_be_visible()
+
+
+def record_job(
+    page: Page,
+    portal_url: str,
+    member_url: str,
+    first_day: datetime.date,
+    employer: str = "Sunrise Bakery (demo)",
+) -> None:
+    """The Polk specialist records a job starting on ``first_day``.
+
+    Leaves the specialist signed in, on the member page.
+    """
+    sign_in(page, portal_url, POLK_SPECIALIST)
+    page.goto(member_url)
+    page.get_by_role("link", name="Record a job").click()
+    page.get_by_label("Employer").fill(employer)
+    page.get_by_label("Job title").fill("Baker's assistant")
+    page.get_by_label("First day on the job").fill(first_day.isoformat())
+    page.get_by_label("Hours per week").fill("20")
+    page.get_by_label("Hourly wage ($)").fill("13.25")
+    page.get_by_role("button", name="Record job").click()
+    expect(page.get_by_text("Job recorded.")).to_be_visible()
