@@ -7,6 +7,12 @@ April, May and July 2026, one job starting April 15, 2026 (all milestones
 inside their windows) and one starting April 28 (day 45 falls on June 11,
 outside the May window: a milestone gap).
 
+Members past day 90 go on to long-term job coaching: consecutive 90-day tier
+authorizations and a coaching log whose months earn tiers 1 to 5. A few
+members each show one situation the monitors watch for (see ``ROLES``), so
+every kind of flag has an example in the inbox on whatever day the demo is
+built.
+
 Everything is written through the services, as a person would write it, so
 the demo exercises the same rules and keeps the same history.
 """
@@ -22,7 +28,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 
 from accounts.models import User
-from core.dates import add_months, iowa_today
+from coaching.models import CoachingEntry, CoachingPeriod
+from coaching.rules import PERIOD_DAYS
+from coaching.services import coaching_entry_log, coaching_period_authorize
+from core.dates import add_months, iowa_today, month_end, month_start
 from jobends.models import JobEnd, JobEndPerspective, TeamLogEntry, TeamMeeting
 from jobends.services import (
     episode_exit,
@@ -102,6 +111,68 @@ STAGES = [
     ("exited", 6),
 ]
 
+# Members who each show one situation the monitors watch for, by stage and
+# place in the stage. Everyone else follows the usual path of their stage.
+ROLES = {
+    # Accepted about three weeks ago, still without milestone authorization.
+    ("accepted", 0): "authorization_late",
+    # Milestone 1's window was set to end at the plan's review date, this
+    # week, and the plan is not done yet.
+    ("authorized", 0): "window_closing",
+    # The job came a month early: milestones 1 and 2 fall in the same month
+    # and together pass the monthly cap.
+    ("first_day", 1): "early_job",
+    # The employment plan was completed a few days after its window ended.
+    ("first_day", 2): "late_plan",
+    ("day_45", 1): "late_plan",
+    # Long-term coaching whose period ends within two weeks, with no next
+    # one yet; coaching that lapsed a week or two ago; a member who chose no
+    # coaching for now.
+    ("day_90", 0): "coaching_due",
+    ("day_90", 1): "coaching_due",
+    ("day_90", 2): "coaching_due",
+    ("day_90", 3): "coaching_lapsed",
+    ("day_90", 4): "coaching_lapsed",
+    ("day_90", 5): "no_coaching",
+    # Job ends whose form is still open, and ones with no team meeting yet.
+    # The other job ends have their form and a meeting, awaiting new
+    # milestones.
+    ("job_ended", 0): "form_open",
+    ("job_ended", 1): "form_open",
+    ("job_ended", 2): "no_meeting",
+    ("job_ended", 3): "no_meeting",
+}
+
+# One specialist carries most of this site's caseload, above the fidelity
+# limit of 20; the other, new to the team, takes every twelfth member.
+CROWDED_SITE = "hope-haven-imagine"
+
+# How often coaching periods are authorized at each tier, and the minutes and
+# contacts a whole month earns at each tier (rule — tier from hours).
+COACHING_TIER_WEIGHTS = {1: 2, 2: 4, 3: 3, 4: 2, 5: 1}
+COACHING_MONTH_BY_TIER = {
+    1: ((30, 100), (1, 2)),
+    2: ((150, 480), (2, 4)),
+    3: ((600, 900), (3, 5)),
+    4: ((1080, 1440), (4, 6)),
+    5: ((1620, 1860), (5, 8)),
+}
+COACHING_KINDS = {
+    CoachingEntry.Kind.WORKSITE: 3,
+    CoachingEntry.Kind.IN_PERSON: 3,
+    CoachingEntry.Kind.PHONE: 2,
+    CoachingEntry.Kind.EMPLOYER: 1,
+    CoachingEntry.Kind.VIDEO: 1,
+}
+COACHING_NOTES = [
+    "Checked in about the new schedule.",
+    "Practiced asking the supervisor for feedback.",
+    "Went over the first pay stub and the benefits report.",
+    "Met the shift lead about adding a weekend shift.",
+    "Planned the bus route for the new location.",
+    "Talked through a hard day and what helped.",
+]
+
 CONVERSATION = {
     "wants_to_work": True,
     "job_hopes": "Steady part-time work with people; money of their own.",
@@ -159,9 +230,9 @@ def demo_caseload_build() -> int:
     added = 0
     number = 0
     for stage, count in STAGES:
-        for _ in range(count):
+        for index in range(count):
             number += 1
-            if _member_for(context, number, stage):
+            if _member_for(context, number, stage, ROLES.get((stage, index), "")):
                 added += 1
     added += _domain_examples(context)
     return added
@@ -190,7 +261,7 @@ def _context() -> DemoContext:
     )
 
 
-def _member_for(context: DemoContext, number: int, stage: str) -> bool:
+def _member_for(context: DemoContext, number: int, stage: str, role: str) -> bool:
     # Each member draws from its own generator, so whether others exist
     # already never changes what this one looks like.
     context.rng = random.Random(20260000 + number)  # noqa: S311 (invented data)
@@ -202,13 +273,17 @@ def _member_for(context: DemoContext, number: int, stage: str) -> bool:
     payer_name = rng.choices(list(PAYER_WEIGHTS), weights=list(PAYER_WEIGHTS.values()))[
         0
     ]
+    if role == "early_job":
+        # The monthly cap is a Medicaid rule.
+        payer_name = "IME"
     site = context.sites[number % len(context.sites)]
     county = rng.choice(context.counties_of[site.pk])
     days_ago = {
         "pending": rng.randint(1, 12),
         "withdrawn": rng.randint(20, 60),
         "redirected": rng.randint(5, 20),
-        "accepted": rng.randint(8, 30),
+        # Most accepted referrals are recent; a few wait too long.
+        "accepted": rng.randint(2, 16),
         "authorized": rng.randint(30, 60),
         "plan_done": rng.randint(60, 110),
         "first_day": rng.randint(110, 150),
@@ -218,6 +293,11 @@ def _member_for(context: DemoContext, number: int, stage: str) -> bool:
         "reauthorized": rng.randint(200, 280),
         "exited": rng.randint(120, 220),
     }[stage]
+    if role == "authorization_late":
+        days_ago = rng.randint(20, 24)
+    if role in ("coaching_due", "coaching_lapsed"):
+        # Long enough past day 90 for more than one coaching period.
+        days_ago = rng.randint(295, 315)
     case_manager = context.users[CASE_MANAGER_FOR_PAYER[payer_name]]
     payer = context.payers[payer_name]
     medicaid_id = ""
@@ -245,6 +325,9 @@ def _member_for(context: DemoContext, number: int, stage: str) -> bool:
         duplicate_seen=True,
     )
     referred_on = context.today - datetime.timedelta(days=days_ago)
+    if role == "early_job":
+        # The plan starts two months back, so its window ends last month.
+        referred_on = add_months(context.today, -2) + datetime.timedelta(days=10)
     referral = referral_create(
         actor=case_manager,
         member=member,
@@ -252,7 +335,7 @@ def _member_for(context: DemoContext, number: int, stage: str) -> bool:
         referred_on=referred_on,
         conversation=CONVERSATION,
     )
-    _advance(context, member, referral, stage, case_manager)
+    _advance(context, member, referral, stage, case_manager, number=number, role=role)
     return True
 
 
@@ -262,8 +345,12 @@ def _advance(
     referral: Referral,
     stage: str,
     case_manager: User,
+    *,
+    number: int,
+    role: str,
 ) -> None:
     rng = context.rng
+    today = context.today
     site = referral.provider
     supervisor = context.users[f"supervisor.{site.slug}"]
     if stage == "pending":
@@ -296,23 +383,24 @@ def _advance(
         return
 
     accepted_on = min(
-        context.today, referral.referred_on + datetime.timedelta(days=rng.randint(1, 5))
+        today, referral.referred_on + datetime.timedelta(days=rng.randint(1, 5))
     )
-    episode = referral_accept(
+    specialists = context.specialists_of[site.pk]
+    specialist = rng.choice(specialists)
+    if site.slug == CROWDED_SITE:
+        specialist = specialists[1 if number // 8 % 12 == 0 else 0]
+    referral_accept(
         actor=supervisor,
         referral=referral,
-        specialist=rng.choice(context.specialists_of[site.pk]),
+        specialist=specialist,
         accepted_on=accepted_on,
     )
     if stage == "accepted":
         return
 
-    authorized_on = min(
-        context.today, accepted_on + datetime.timedelta(days=rng.randint(1, 8))
-    )
+    authorized_on = min(today, accepted_on + datetime.timedelta(days=rng.randint(1, 8)))
     plan_starts_on = authorized_on
-    job_month = add_months(plan_starts_on, 2)
-    windows = milestone_windows_propose(plan_starts_on, job_month)
+    windows = _windows_for(today, plan_starts_on, role)
     authorization = _authorize(case_manager, member, authorized_on, windows)
     if stage == "authorized":
         return
@@ -320,25 +408,25 @@ def _advance(
         episode_exit(
             actor=case_manager,
             member=member,
-            exited_on=min(context.today, authorized_on + datetime.timedelta(days=40)),
+            exited_on=min(today, authorized_on + datetime.timedelta(days=40)),
             reason=Episode.ExitReason.NO_LONGER_WANTS,
             transition_plan="Case manager checks in monthly; the clinic team "
             "continues therapy and peer support.",
         )
         return
 
-    specialist = episode.specialist
-    plan_done_on = min(
-        context.today, plan_starts_on + datetime.timedelta(days=rng.randint(20, 45))
-    )
+    plan_done_on = _plan_done_on(context, plan_starts_on, windows[1], role)
     _log(specialist, authorization, 1, achieved_on=plan_done_on)
     if stage == "plan_done":
         return
 
-    first_day_on = max(plan_done_on, windows[2].begins_on) + datetime.timedelta(
-        days=rng.randint(0, 12)
-    )
-    first_day_on = min(first_day_on, context.today)
+    if role == "early_job":
+        first_day_on = plan_done_on + datetime.timedelta(days=rng.randint(7, 12))
+    else:
+        first_day_on = max(plan_done_on, windows[2].begins_on) + datetime.timedelta(
+            days=rng.randint(0, 12)
+        )
+    first_day_on = min(first_day_on, today)
     employer, title = rng.choice(EMPLOYERS)
     job = job_record(
         actor=specialist,
@@ -352,14 +440,50 @@ def _advance(
     _fit_windows(case_manager, job)
     if stage in ("job_ended", "reauthorized"):
         _log(specialist, authorization, 2, job=job)
-        _job_end_and_after(context, member, job, specialist, case_manager, stage)
+        _job_end_and_after(context, member, job, specialist, case_manager, stage, role)
         return
-    for number, reached in ((2, "first_day"), (3, "day_45"), (4, "day_90")):
-        if milestone_date_for_job(number, job.first_day_on) > context.today:
+    for milestone, reached in ((2, "first_day"), (3, "day_45"), (4, "day_90")):
+        if milestone_date_for_job(milestone, job.first_day_on) > today:
             return
-        _log(specialist, authorization, number, job=job)
+        _log(specialist, authorization, milestone, job=job)
         if stage == reached:
-            return
+            break
+    if stage == "day_90" and role != "no_coaching":
+        _coaching_build(context, member, job, specialist, case_manager, role)
+
+
+def _windows_for(
+    today: datetime.date, plan_starts_on: datetime.date, role: str
+) -> dict[int, Window]:
+    """Windows for a job expected two months after the plan starts."""
+    if role != "window_closing":
+        return milestone_windows_propose(plan_starts_on, add_months(plan_starts_on, 2))
+
+    # Milestone 1 authorized up to the plan's review date, four days away.
+    closes_on = today + datetime.timedelta(days=4)
+    windows = milestone_windows_propose(plan_starts_on, add_months(closes_on, 1))
+    windows[1] = Window(plan_starts_on, closes_on)
+    return windows
+
+
+def _plan_done_on(
+    context: DemoContext,
+    plan_starts_on: datetime.date,
+    window: Window,
+    role: str,
+) -> datetime.date:
+    """The day the employment plan was completed: inside its window, mostly."""
+    done_on = plan_starts_on + datetime.timedelta(days=context.rng.randint(20, 45))
+    if role == "late_plan":
+        # Recorded outside the window, not billable until the window moves.
+        done_on = window.ends_on + datetime.timedelta(days=context.rng.randint(3, 10))
+    elif role == "early_job":
+        done_on = add_months(context.today, -1) + datetime.timedelta(
+            days=context.rng.randint(1, 5)
+        )
+    else:
+        done_on = min(done_on, window.ends_on)
+    return min(done_on, context.today)
 
 
 def _job_end_and_after(
@@ -369,8 +493,14 @@ def _job_end_and_after(
     specialist: User,
     case_manager: User,
     stage: str,
+    role: str,
 ) -> None:
-    """A job that ends before day 45, its form, and for some a new round."""
+    """A job that ends before day 45, its form and meeting, maybe a new round.
+
+    The job ends at least a month before today, so a form still open
+    (``form_open``) or a meeting not yet held (``form_open``, ``no_meeting``)
+    is overdue.
+    """
     rng = context.rng
     ended_on = min(
         context.today, job.first_day_on + datetime.timedelta(days=rng.randint(5, 30))
@@ -383,6 +513,15 @@ def _job_end_and_after(
             [JobEnd.HowEnded.QUIT, JobEnd.HowEnded.LET_GO, JobEnd.HowEnded.LAID_OFF]
         ),
     )
+    team_log_add(
+        actor=case_manager,
+        member=member,
+        kind=TeamLogEntry.Kind.CONTACT_PHONE,
+        text="Talked with the specialist about the job end and next steps.",
+    )
+    if role == "form_open":
+        return
+
     job_end_form_complete(
         actor=specialist,
         job_end=job_end,
@@ -400,13 +539,7 @@ def _job_end_and_after(
         source=JobEndPerspective.Source.MEMBER,
         text="Mornings were hard with my medication; I want later shifts.",
     )
-    team_log_add(
-        actor=case_manager,
-        member=member,
-        kind=TeamLogEntry.Kind.CONTACT_PHONE,
-        text="Talked with the specialist about the job end and next steps.",
-    )
-    if stage != "reauthorized":
+    if role == "no_meeting":
         return
 
     met_on = min(context.today, ended_on + datetime.timedelta(days=rng.randint(3, 10)))
@@ -419,6 +552,9 @@ def _job_end_and_after(
         lessons_learned="Ask about shift times before accepting an offer.",
         next_steps="Search for afternoon work near the bus line.",
     )
+    if stage != "reauthorized":
+        return
+
     windows = milestone_windows_propose(met_on, add_months(met_on, 1))
     authorization_round_create(
         actor=case_manager,
@@ -438,6 +574,137 @@ def _job_end_and_after(
         cap_warning_seen=True,
         meeting=meeting,
     )
+
+
+def _coaching_build(
+    context: DemoContext,
+    member: Member,
+    job: Job,
+    specialist: User,
+    case_manager: User,
+    role: str,
+) -> None:
+    """Long-term coaching from shortly after day 90 up to today."""
+    rng = context.rng
+    starts_on = job.day_90_on + datetime.timedelta(days=rng.randint(1, 5))
+    tier = rng.choices(
+        list(COACHING_TIER_WEIGHTS), list(COACHING_TIER_WEIGHTS.values())
+    )[0]
+    previous: CoachingPeriod | None = None
+    for count, begins_on in enumerate(_coaching_starts(context, starts_on, role)):
+        if previous is not None:
+            if rng.random() < 0.4:
+                tier = min(5, max(1, tier + rng.choice((-1, 1))))
+            if begins_on <= previous.ends_on and tier == previous.tier:
+                # A period beginning inside the one before changes the tier.
+                tier = tier - 1 if tier > 1 else 2
+        previous = coaching_period_authorize(
+            actor=case_manager,
+            member=member,
+            payer=member.payer,
+            tier=tier,
+            tier_5_hours=Decimal(rng.choice(["28", "30", "32"])) if tier == 5 else None,
+            begins_on=begins_on,
+            authorization_number=f"DEMO-LTC-{member.pk:04d}-{count + 1}",
+            authorized_on=min(
+                context.today, begins_on - datetime.timedelta(days=rng.randint(3, 12))
+            ),
+        )
+
+    # Read the periods again: a tier change ended the one before it early.
+    in_force = [
+        (period.begins_on, period.ends_on, period.tier)
+        for period in member.coaching_periods.order_by("begins_on")
+    ]
+    month = month_start(starts_on)
+    while month <= context.today:
+        _coaching_month_log(context, member, specialist, month, in_force)
+        month = add_months(month, 1)
+
+
+def _coaching_starts(
+    context: DemoContext, starts_on: datetime.date, role: str
+) -> list[datetime.date]:
+    """First days of consecutive 90-day coaching periods from ``starts_on``.
+
+    Usually up to today, and the next one authorized ahead once the current
+    one has a month or less to run. For ``coaching_due`` the last period
+    ends within two weeks, and for ``coaching_lapsed`` it ended a week or
+    two ago, neither with a next one: the last period then begins inside the
+    one before it, a tier change that ends the earlier period early.
+    """
+    today = context.today
+    step = datetime.timedelta(days=PERIOD_DAYS)
+    last_ends_on = {
+        "coaching_due": today + datetime.timedelta(days=context.rng.randint(3, 12)),
+        "coaching_lapsed": today - datetime.timedelta(days=context.rng.randint(6, 18)),
+    }.get(role)
+    last_begins_on = None
+    if last_ends_on is not None:
+        last_begins_on = last_ends_on - step + datetime.timedelta(days=1)
+
+    starts: list[datetime.date] = []
+    begins_on = starts_on
+    # Too soon after day 90 for the situation: the usual periods instead.
+    if last_begins_on is None or last_begins_on < starts_on:
+        while begins_on <= today + datetime.timedelta(days=30):
+            starts.append(begins_on)
+            begins_on += step
+        return starts
+
+    while begins_on < last_begins_on:
+        starts.append(begins_on)
+        begins_on += step
+    return [*starts, last_begins_on]
+
+
+def _coaching_month_log(
+    context: DemoContext,
+    member: Member,
+    specialist: User,
+    month: datetime.date,
+    in_force: list[tuple[datetime.date, datetime.date, int]],
+) -> None:
+    """Log one month's coaching: mostly the authorized tier, sometimes not."""
+    rng = context.rng
+    last = min(month_end(month), context.today)
+    days = [month + datetime.timedelta(days=n) for n in range((last - month).days + 1)]
+    covered = [
+        day
+        for day in days
+        if any(begins_on <= day <= ends_on for begins_on, ends_on, _ in in_force)
+    ]
+    if not covered:
+        return
+    authorized = max(
+        tier
+        for begins_on, ends_on, tier in in_force
+        if begins_on <= last and ends_on >= month
+    )
+    earned = rng.choices(
+        [authorized, max(1, authorized - 1), min(5, authorized + 1)], [7, 2, 1]
+    )[0]
+    (least, most), (fewest, most_contacts) = COACHING_MONTH_BY_TIER[earned]
+    contacts = rng.randint(fewest, most_contacts)
+    per_contact = rng.randint(least, most) // contacts
+
+    # A month only partly covered gets its share of the contacts.
+    days_in_month = (month_end(month) - month).days + 1
+    share = max(1, round(contacts * len(covered) / days_in_month))
+    for coached_on in sorted(rng.sample(covered, min(share, len(covered)))):
+        minutes = max(15, 5 * round((per_contact + rng.randint(-10, 10)) / 5))
+        kind = rng.choices(list(COACHING_KINDS), list(COACHING_KINDS.values()))[0]
+        coaching_entry_log(
+            actor=specialist,
+            member=member,
+            coached_on=coached_on,
+            minutes=minutes,
+            kind=kind,
+            note=rng.choice(COACHING_NOTES),
+            # The demo's coaching stays under the cap; the sweep would flag a
+            # month that did not.
+            cap_warning_seen=True,
+        )
 
 
 def _authorize(
@@ -491,6 +758,9 @@ def _log(
         achieved_on=achieved_on,
         job=job,
         evidence=[EvidenceUpload(kind=kind, file=demo_pdf(f"milestone-{number}"))],
+        # Seen, like every cap warning in the demo: the early job's month
+        # passes the cap on purpose, and the sweep flags it.
+        cap_warning_seen=True,
     )
 
 
