@@ -56,6 +56,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # The account an API token acts as: it has the organization's scope,
+    # never a password, and is no one's colleague in team lists or emails.
+    is_api_client = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:

@@ -30,6 +30,7 @@ def team_for_supervisor(user: User) -> QuerySet[User]:
             organization=user.organization,
             role__in=[User.Role.IPS_SPECIALIST, User.Role.IPS_SUPERVISOR],
             is_active=True,
+            is_api_client=False,
         )
         .annotate(
             open_caseload=Count("caseload", filter=Q(caseload__closed_on__isnull=True))

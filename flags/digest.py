@@ -107,7 +107,10 @@ def digests_send(today: datetime.date | None = None) -> int:
     )
     users = (
         User.objects.filter(
-            role__in=RECIPIENT_ROLES, is_active=True, organization__is_active=True
+            role__in=RECIPIENT_ROLES,
+            is_active=True,
+            is_api_client=False,
+            organization__is_active=True,
         )
         .exclude(email="")
         .select_related("organization__provider_site")

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("coaching.urls")),
     path("billing/", include("billing.urls")),
     path("flags/", include("flags.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -153,6 +153,7 @@ def assignable_specialists(provider: ProviderSite) -> Any:
     return User.objects.filter(
         organization_id=provider.organization_id,
         is_active=True,
+        is_api_client=False,
         role__in=[User.Role.IPS_SPECIALIST, User.Role.IPS_SUPERVISOR],
     ).order_by("-role", "last_name", "first_name")
 

@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "coaching",
     "billing",
     "flags",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +218,48 @@ CELERY_BEAT_SCHEDULE = {
 # Links in emails point here.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ips-portal@localhost")
+
+# The REST API (api/). Tokens or the web session; one error format; pages
+# by cursor; throttled per token, never by a forwarding header a client can
+# set (NUM_PROXIES 0: the connection's address; raise it behind a proxy).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.MaySeeMembers",
+        "api.permissions.TokenGrants",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_RATE_PER_TOKEN", default="600/minute")
+    },
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_TOKEN_FAILURES_ALLOWED = env.int("API_TOKEN_FAILURES_ALLOWED", default=10)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IPS Portal API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (Path(__file__).with_name("api_description.md")).read_text(),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # Functions called with every read of member records (see access.policy).
 # The access audit plugs in here; by default no recorder is configured.

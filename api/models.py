@@ -1,0 +1,100 @@
+"""API tokens, the log of requests made with them, and idempotent writes.
+
+A token belongs to an organization and acts within its scope, through a
+service account of its own (a ``User`` with ``is_api_client``) so the
+same access policy and services apply as on the web. The token itself is
+shown once; only its SHA-256 digest is kept.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organization
+
+
+class ApiToken(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(
+        max_length=120, help_text="Which system uses it, e.g. “Wellpoint nightly sync”."
+    )
+    # The visible start of the token, to find it without keeping it.
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    # Every token reads; writing is granted one kind at a time.
+    can_log_achievements = models.BooleanField("may log milestone achievements")
+    can_log_coaching = models.BooleanField("may log coaching")
+    client = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_token",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["digest", "last_used_at"])
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+
+class ApiRequest(models.Model):
+    """One request made with a token: which token, when, what, from where."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    method = models.CharField(max_length=8)
+    # The path only: query strings may carry search terms.
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField()
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["token", "-at"], name="api_request_token_at")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status_code}"
+
+
+class IdempotentResponse(models.Model):
+    """The answer to a write sent with an Idempotency-Key, kept to replay it."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=200)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    request_digest = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token", "key"], name="idempotency_key_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"
