@@ -186,5 +186,21 @@ def flag_place(flag: Flag, user: Any) -> str:
     return flag_action(flag, user).url
 
 
+def member_flags(member: Member, user: Any) -> list[tuple[Flag, Place]]:
+    """The member's open flags, each with where this user would fix it.
+
+    For the member's page: the caller has already checked the member is in
+    the user's scope. One query.
+    """
+    flags = (
+        Flag.objects.filter(member=member, status=Flag.Status.OPEN)
+        .select_related(
+            "member", "line__round", "job__job_end", "coaching_period", "specialist"
+        )
+        .order_by("due_on", "pk")
+    )
+    return [(flag, flag_action(flag, user)) for flag in flags]
+
+
 def is_overdue(flag: Flag, today: datetime.date) -> bool:
     return flag.due_on < today

@@ -14,6 +14,7 @@ from billing.selectors import member_cap_ledger
 from coaching.selectors import coaching_months_for_member
 from core.dates import iowa_today
 from core.forms import add_service_errors
+from flags.selectors import member_flags
 from jobends.selectors import consent_current, team_log_for
 from members.forms import MemberForm, MemberSearchForm
 from members.selectors import job_panels, member_list, member_timeline
@@ -159,5 +160,6 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "can_change_windows": role_may(user, Action.AUTHORIZE_SERVICES),
             "jobs": jobs,
             "awaiting_ids": {line.pk for line in awaiting.values()},
+            "flags": member_flags(member, user),
         },
     )
