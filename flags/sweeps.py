@@ -47,6 +47,7 @@ from core.dates import add_months, iowa_today, month_end, month_start
 from flags.models import Flag, FlagEvent
 from jobends.models import JobEnd, TeamMeeting
 from jobs.models import Job
+from jobs.rules import IOWA_MINIMUM_WAGE
 from milestones.models import AuthorizationRound, MilestoneAchievement
 from milestones.models import MilestoneAuthorization as Line
 from milestones.rules import MONTHLY_CAP
@@ -193,15 +194,37 @@ LINE_PLACE = (
 )
 
 
+RETENTION_DAYS_BY_MILESTONE = {3: ("day_45_on", "day_45"), 4: ("day_90_on", "day_90")}
+
+
 def find_milestone_window_closing(
     today: datetime.date, member_ids: list[int] | None
 ) -> Iterable[Found]:
-    """A milestone's window ends within the threshold and it is not achieved."""
+    """A milestone's window ends within the threshold and it is not achieved.
+
+    Milestones 3 and 4 are left out while a current job will reach its day
+    45 or day 90 later inside the window: nothing can be done before that
+    day, and the achievement is logged on it.
+    """
     days = datetime.timedelta(days=threshold("milestone_window_closing_days"))
+    on_its_way = Q()
+    for milestone, (day_field, _) in RETENTION_DAYS_BY_MILESTONE.items():
+        reaching = Job.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=F(day_field)),
+            episode=OuterRef("round__episode"),
+            hourly_wage__gte=IOWA_MINIMUM_WAGE,
+            **{
+                f"{day_field}__gt": today,
+                f"{day_field}__gte": OuterRef("window_begins_on"),
+                f"{day_field}__lte": OuterRef("window_ends_on"),
+            },
+        )
+        on_its_way |= Q(Exists(reaching), milestone=milestone)
     lines = (
         _open_lines(member_ids)
         .filter(window_ends_on__range=(today, today + days))
         .exclude(_active_achievement())
+        .exclude(on_its_way)
     )
     return _line_found(lines.values_list("pk", "window_ends_on", *LINE_PLACE))
 
@@ -211,7 +234,10 @@ def find_achievement_outside_window(
 ) -> Iterable[Found]:
     """An achievement lies outside its line's window: a window change awaits."""
     achievements = MilestoneAchievement.objects.filter(
-        voided_at__isnull=True, line__round__voided_at__isnull=True
+        voided_at__isnull=True,
+        line__round__voided_at__isnull=True,
+        # After an exit no window can change: nothing is left to do.
+        line__round__episode__closed_on__isnull=True,
     ).filter(
         Q(achieved_on__lt=F("line__window_begins_on"))
         | Q(achieved_on__gt=F("line__window_ends_on"))
@@ -222,9 +248,6 @@ def find_achievement_outside_window(
             "line_id", "achieved_on", *(f"line__{path}" for path in LINE_PLACE)
         )
     )
-
-
-RETENTION_DAYS_BY_MILESTONE = {3: ("day_45_on", "day_45"), 4: ("day_90_on", "day_90")}
 
 
 def find_predicted_milestone_gap(
@@ -238,8 +261,13 @@ def find_predicted_milestone_gap(
     recorded, weeks before the date. A job that ended before the date
     never reaches it and is left out.
     """
+    # A job paying under the minimum wage earns no milestones.
     jobs = _members(
-        Job.objects.filter(episode__closed_on__isnull=True), member_ids, "member_id"
+        Job.objects.filter(
+            episode__closed_on__isnull=True, hourly_wage__gte=IOWA_MINIMUM_WAGE
+        ),
+        member_ids,
+        "member_id",
     )
     for milestone, (day_field, qualifier) in RETENTION_DAYS_BY_MILESTONE.items():
         unachieved = Line.objects.filter(

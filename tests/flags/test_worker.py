@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/15"
 
 # Seconds for the worker to start, when it must, and to run one task.
-DEADLINE = 60
+DEADLINE = 120
 
 
 def broker_url() -> str:
