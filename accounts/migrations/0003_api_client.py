@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_organizations'),
+        ("accounts", "0002_organizations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaluser',
-            name='is_api_client',
+            model_name="historicaluser",
+            name="is_api_client",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='user',
-            name='is_api_client',
+            model_name="user",
+            name="is_api_client",
             field=models.BooleanField(default=False, editable=False),
         ),
     ]

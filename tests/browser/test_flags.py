@@ -96,7 +96,9 @@ def test_a_late_job_start_raises_a_gap_the_case_manager_closes_by_widening(
     page.screenshot(path=SCREENSHOTS / "flags-inbox-gaps-only.png", full_page=True)
 
     # The row leads to milestone 3's window, widened to hold day 45.
-    gap_row(page, surname).get_by_role("link", name="Change Robin's milestone 3 window").click()
+    gap_row(page, surname).get_by_role(
+        "link", name="Change Robin's milestone 3 window"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Change the window of milestone 3"
     )
