@@ -6,13 +6,16 @@ same access policy and services apply as on the web. The token itself is
 shown once; only its SHA-256 digest is kept.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organization
+from core.dates import IOWA
 
 
 class ApiToken(models.Model):
@@ -57,6 +60,22 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
 
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def last_day_on(self) -> datetime.date | None:
+        """The last Iowa day the token works: the day before it expires at 0:00."""
+        if self.expires_at is None:
+            return None
+        last_moment = self.expires_at - datetime.timedelta(microseconds=1)
+        return last_moment.astimezone(IOWA).date()
+
 
 class ApiRequest(models.Model):
     """One request made with a token: which token, when, what, from where."""
@@ -78,22 +97,45 @@ class ApiRequest(models.Model):
 
 
 class IdempotentResponse(models.Model):
-    """The answer to a write sent with an Idempotency-Key, kept to replay it."""
+    """The answer to a write sent with an Idempotency-Key, kept to replay it.
 
-    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="+")
+    A key belongs to the token that sent it, or to the signed-in person when
+    the write came from a browser session: exactly one of the two is set.
+    """
+
+    token = models.ForeignKey(
+        ApiToken, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     key = models.CharField(max_length=200)
     method = models.CharField(max_length=8)
     path = models.CharField(max_length=300)
     request_digest = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
-    body = models.JSONField()
+    # The answer's JSON text as first sent, so a replay is the same to the
+    # byte: PostgreSQL's jsonb would put its keys in an order of its own.
+    body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["token", "key"], name="idempotency_key_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "key"], name="idempotency_key_once_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(token__isnull=False, user__isnull=True)
+                | models.Q(token__isnull=True, user__isnull=False),
+                name="idempotency_key_has_one_owner",
+            ),
         ]
 
     def __str__(self) -> str:

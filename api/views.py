@@ -1,7 +1,9 @@
 """Shared behaviour of every API view: auth, scope, logging, sync filters."""
 
+import functools
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
@@ -21,7 +23,10 @@ def updated_since(request: Request) -> Any:
     text = request.query_params.get("updated_since")
     if not text:
         return None
-    moment = parse_datetime(text)
+    try:
+        moment = parse_datetime(text)
+    except ValueError:  # well formed but impossible, e.g. month 13
+        moment = None
     if moment is None or moment.tzinfo is None:
         raise ValidationError(
             {
@@ -37,6 +42,27 @@ def updated_since(request: Request) -> Any:
 class ApiViewMixin:
     """Logs each token request and records which members a response showed."""
 
+    @classmethod
+    def as_view(cls, *args: Any, **initkwargs: Any) -> Any:
+        """The view in its own transaction, then the request logged.
+
+        A refused request rolls its transaction back (DRF marks it so), and
+        the log row must survive that: it is saved after the transaction
+        ends. This takes the place of ATOMIC_REQUESTS for API views.
+        """
+        view = super().as_view(*args, **initkwargs)  # type: ignore[misc]
+
+        @functools.wraps(view)
+        def logged_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            with transaction.atomic():
+                response = view(request, *args, **kwargs)
+            token_request = getattr(response, "token_request", None)
+            if token_request is not None:
+                token_request.save()
+            return response
+
+        return transaction.non_atomic_requests(logged_view)
+
     def finalize_response(
         self, request: HttpRequest, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
@@ -46,7 +72,7 @@ class ApiViewMixin:
         drf_request = self.request  # type: ignore[attr-defined]
         token = getattr(drf_request, "auth", None)
         if isinstance(token, ApiToken):
-            ApiRequest.objects.create(
+            response.token_request = ApiRequest(  # type: ignore[attr-defined]
                 token=token,
                 method=drf_request.method or "",
                 path=drf_request.path[:300],

@@ -13,6 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Flag(models.Model):
@@ -118,6 +119,10 @@ class Flag(models.Model):
     # A dismissed flag holds its place, so the sweep does not raise it
     # again, until the condition clears; then this is set.
     cleared_at = models.DateTimeField(null=True, blank=True)
+    # The last time the flag opened, moved or closed, for the API's sync.
+    # Set by the sweep and the services, which update in bulk: auto_now
+    # would not see those writes.
+    changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -142,6 +147,10 @@ class Flag(models.Model):
         indexes = [
             models.Index(
                 fields=["status", "kind", "due_on"], name="flag_status_kind_due"
+            ),
+            # The API pages flags in this order (api.pagination).
+            models.Index(
+                fields=["changed_at", "public_id"], name="flag_changed_at_public_id"
             ),
         ]
 

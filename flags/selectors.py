@@ -37,11 +37,15 @@ def recipients_condition(user: Any) -> Q:
     the case managers of the managing organization), for the specialist
     assigned to the member or whose caseload it is about, and for the
     supervisors of the provider. Flags about a member are further kept to
-    the members the user may see at all.
+    the members the user may see at all. An organization's API client (see
+    api.tokens) stands for all of its case managers at once.
     """
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     if user.role == User.Role.CASE_MANAGER and role_may(user, Action.VIEW_MEMBER):
+        if user.is_api_client:
+            organization = Q(member__managing_organization_id=user.organization_id)
+            return organization & Q(kind__in=CASE_MANAGER_KINDS)
         mine = Q(member__case_manager=user) | Q(
             member__case_manager__isnull=True,
             member__managing_organization_id=user.organization_id,
@@ -55,14 +59,17 @@ def recipients_condition(user: Any) -> Q:
     return Q(pk__in=[])
 
 
-def flags_for(user: Any) -> QuerySet[Flag]:
-    """The user's open flags, within their scope."""
+def flags_meant_for(user: Any) -> QuerySet[Flag]:
+    """The user's flags, open or closed, within their scope."""
     visible = Member.objects.filter(member_scope(user)).values("pk")
     return Flag.objects.filter(
-        recipients_condition(user),
-        Q(member__isnull=True) | Q(member_id__in=visible),
-        status=Flag.Status.OPEN,
+        recipients_condition(user), Q(member__isnull=True) | Q(member_id__in=visible)
     )
+
+
+def flags_for(user: Any) -> QuerySet[Flag]:
+    """The user's open flags, within their scope."""
+    return flags_meant_for(user).filter(status=Flag.Status.OPEN)
 
 
 def flag_inbox(user: Any, kind: str | None = None) -> QuerySet[Flag]:

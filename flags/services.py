@@ -27,7 +27,16 @@ def flag_dismiss(*, actor: User, flag: Flag, note: str) -> Flag:
     flag.closed_at = now
     flag.closed_by = actor
     flag.dismissal_note = note
-    flag.save(update_fields=["status", "closed_at", "closed_by", "dismissal_note"])
+    flag.changed_at = now
+    flag.save(
+        update_fields=[
+            "status",
+            "closed_at",
+            "closed_by",
+            "dismissal_note",
+            "changed_at",
+        ]
+    )
     FlagEvent.objects.create(
         flag=flag, what=FlagEvent.What.DISMISSED, at=now, by=actor, note=note
     )

@@ -625,6 +625,7 @@ def _reconcile(
             due_on=f.due_on or today,
             severity=monitor.severity,
             opened_at=now,
+            changed_at=now,
             **{name: getattr(f, name) for name in PLACE_FIELDS},
         )
         for key, f in found.items()
@@ -653,6 +654,7 @@ def _reconcile(
                 setattr(flag, name, getattr(f, name))
                 changed = True
         if changed:
+            flag.changed_at = now
             moved.append(flag)
 
     events: list[FlagEvent] = []
@@ -674,7 +676,7 @@ def _reconcile(
         ]
         result.opened[monitor.kind] = len(events)
     if moved:
-        Flag.objects.bulk_update(moved, ["due_on", *PLACE_FIELDS])
+        Flag.objects.bulk_update(moved, ["due_on", *PLACE_FIELDS, "changed_at"])
         events += [
             FlagEvent(
                 flag=flag, what=FlagEvent.What.DUE_MOVED, at=now, due_on=flag.due_on
@@ -684,7 +686,7 @@ def _reconcile(
         result.moved[monitor.kind] = len(moved)
     if closed:
         Flag.objects.filter(pk__in=[flag.pk for flag in closed]).update(
-            status=Flag.Status.RESOLVED, closed_at=now
+            status=Flag.Status.RESOLVED, closed_at=now, changed_at=now
         )
         events += [
             FlagEvent(flag=flag, what=FlagEvent.What.RESOLVED, at=now)

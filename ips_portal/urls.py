@@ -16,5 +16,6 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("flags/", include("flags.urls")),
     path("api/v1/", include("api.urls")),
+    path("api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]

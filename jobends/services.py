@@ -25,6 +25,7 @@ from jobends.models import (
 )
 from jobs.models import Job
 from members.models import Member
+from milestones.services import rounds_touch
 from referrals.models import Episode
 
 WHAT_JOBS_TEACH = (
@@ -74,6 +75,8 @@ def job_end_record(
 
     job.ended_on = ended_on
     attribute_to(job, actor).save()
+    # The job's end date decides which milestones it can still reach.
+    rounds_touch(episode_ids=[job.episode_id])
     job_end = JobEnd(
         job=job,
         ended_on=ended_on,

@@ -14,6 +14,7 @@ from flags.queue import member_flags_refresh
 from jobs.models import Job
 from jobs.rules import HIGHEST_HOURLY_WAGE, MOST_HOURS_PER_WEEK, is_competitive_wage
 from members.models import Member
+from milestones.services import rounds_touch
 
 # A job may be recorded before it starts, but not this far ahead.
 FURTHEST_FIRST_DAY = datetime.timedelta(days=365)
@@ -81,5 +82,7 @@ def job_record(
         recorded_by=actor,
     )
     attribute_to(job, actor).save()
+    # A job counts as a change of its episode's rounds, for API clients.
+    rounds_touch(episode_ids=[episode.pk])
     member_flags_refresh(member.pk)
     return job

@@ -54,7 +54,11 @@ class AuthorizationRound(models.Model):
     void_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # The last change of the round as the API shows it: the round itself,
+    # one of its lines or achievements, or a job of its episode (see
+    # ``rounds_touch``). Bookkeeping for syncing, so not in the history.
+    changed_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["changed_at"])
 
     class Meta:
         ordering = ["-authorized_on", "-created_at"]
@@ -62,6 +66,12 @@ class AuthorizationRound(models.Model):
             models.CheckConstraint(
                 condition=models.Q(voided_at__isnull=True) | ~models.Q(void_reason=""),
                 name="authorization_round_void_has_reason",
+            ),
+        ]
+        indexes = [
+            # The API pages rounds in this order (api.pagination).
+            models.Index(
+                fields=["changed_at", "public_id"], name="round_changed_at_public_id"
             ),
         ]
 

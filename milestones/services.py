@@ -1,12 +1,14 @@
 """Writes for milestone authorization rounds."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -143,6 +145,8 @@ def authorization_round_create(
         authorized_by=actor,
     )
     try:
+        # Saving sets the round's changed_at: its lines come in the same
+        # transaction, so the API never shows the round without them.
         with transaction.atomic():
             attribute_to(authorization, actor).save()
     except IntegrityError as error:
@@ -279,6 +283,7 @@ def achievement_log(
     job: Job | None = None,
     evidence: list[EvidenceUpload],
     cap_warning_seen: bool = False,
+    documents_follow: bool = False,
 ) -> MilestoneAchievement:
     """Log a milestone as achieved, with its documentation (rule — achievements).
 
@@ -289,13 +294,19 @@ def achievement_log(
     is not billable until the window changes. Each line is achieved once:
     a second entry, even a simultaneous one, is refused with a message. The
     caller has checked that the member is in the actor's scope.
+
+    ``documents_follow`` lets a partner system, which sends no files, log
+    the milestone without its required document; the team attaches it in
+    the portal afterwards (``evidence_add``).
     """
     line = MilestoneAuthorization.objects.select_related(
         "round__episode", "round__member"
     ).get(pk=line.pk)
     _require_work_on_round(actor, line.round)
     achieved_on, job = _achievement_date(line, achieved_on, job)
-    checked = _evidence_checked(line.milestone, evidence)
+    checked = _evidence_checked(
+        line.milestone, evidence, is_required=not documents_follow
+    )
     if line.achievements.filter(voided_at__isnull=True).exists():
         raise ValidationError(ALREADY_ACHIEVED)
     if not cap_warning_seen:
@@ -313,8 +324,24 @@ def achievement_log(
 
     for upload, check in checked:
         _evidence_store(actor, achievement, upload, check)
+    rounds_touch(round_ids=[line.round_id])
     member_flags_refresh(line.round.member_id)
     return achievement
+
+
+def rounds_touch(
+    *, round_ids: Iterable[int] = (), episode_ids: Iterable[int] = ()
+) -> int:
+    """Mark rounds as changed now, for the API's sync; one UPDATE.
+
+    A change to a milestone line, to one of its achievements or to a job
+    counts as a change of the authorization round (a job: every round of
+    its episode, since any of them may pay for it). ``.update()`` leaves
+    auto_now alone, so ``changed_at`` is set here by name. Returns how
+    many rounds were touched.
+    """
+    rounds = Q(pk__in=list(round_ids)) | Q(episode_id__in=list(episode_ids))
+    return AuthorizationRound.objects.filter(rounds).update(changed_at=timezone.now())
 
 
 def _require_work_on_round(actor: User, authorization: AuthorizationRound) -> None:
@@ -414,7 +441,7 @@ def _achievement_date(
 
 
 def _evidence_checked(
-    milestone: int, evidence: list[EvidenceUpload]
+    milestone: int, evidence: list[EvidenceUpload], is_required: bool = True
 ) -> list[tuple[EvidenceUpload, CheckedUpload]]:
     errors: dict[str, list[str]] = {}
     checked = []
@@ -430,7 +457,7 @@ def _evidence_checked(
             errors.setdefault(evidence_field(upload.kind), []).extend(error.messages)
 
     required = EVIDENCE_REQUIRED[milestone]
-    if required not in {upload.kind for upload in evidence}:
+    if is_required and required not in {upload.kind for upload in evidence}:
         label = EvidenceDocument.Kind(required).label
         errors.setdefault(evidence_field(required), []).append(
             f"Attach the {label.lower()}."
@@ -499,6 +526,7 @@ def achievement_void(
     achievement.voided_by = actor
     achievement.void_reason = reason.strip()
     attribute_to(achievement, actor, reason=reason.strip()).save()
+    rounds_touch(round_ids=[achievement.line.round_id])
     member_flags_refresh(achievement.line.round.member_id)
     return achievement
 
@@ -533,6 +561,7 @@ def milestone_window_change(
 
     line.window_begins_on, line.window_ends_on = window.begins_on, window.ends_on
     attribute_to(line, actor, reason=reason.strip()).save()
+    rounds_touch(round_ids=[line.round_id])
     member_flags_refresh(line.round.member_id)
     return line
 
@@ -587,6 +616,7 @@ def milestone_windows_fit_to_job(
         default_user=actor,
         default_change_reason=f"Fitted to the job starting {job.first_day_on:%m/%d/%Y}",
     )
+    rounds_touch(round_ids={line.round_id for line in lines})
     member_flags_refresh(job.member_id)
     return lines
 

@@ -258,6 +258,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Choice sets sharing a field name get names of their own, not a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "FlagKindEnum": "flags.models.Flag.Kind",
+        "CoachingEntryKindEnum": "coaching.models.CoachingEntry.Kind",
+    },
 }
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
@@ -288,3 +293,4 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
