@@ -8,14 +8,15 @@ import warnings
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
-os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+# The broker the environment names (CI: Redis) is kept for the one test that
+# runs a real worker. Everything else in the suite queues in memory: Celery
+# reads CELERY_BROKER_URL from the environment before any setting, so the
+# variable itself is replaced.
+WORKER_TEST_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+os.environ["CELERY_BROKER_URL"] = "memory://"
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
-from ips_portal.settings.base import *  # noqa: F403 (settings layering)
-
-# Tasks queued by services during tests go nowhere. The test that runs a
-# real worker talks to Redis itself, with the URL from CELERY_BROKER_URL.
-CELERY_BROKER_URL = "memory://"
+from ips_portal.settings.base import *  # noqa: E402, F403 (settings layering)
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -27,6 +27,7 @@ import pytest
 import redis
 from celery import Celery
 from celery.result import AsyncResult
+from django.conf import settings
 from django.db import connection
 
 from accounts.models import User
@@ -50,9 +51,9 @@ DEADLINE = 120
 
 
 def broker_url() -> str:
-    # The test settings default the broker to memory://, which no other
-    # process can reach; only a Redis URL from the environment is taken.
-    configured = os.environ.get("CELERY_BROKER_URL", "")
+    # The test settings queue everything else in memory, which no other
+    # process can reach; only a Redis URL the environment named is taken.
+    configured = settings.WORKER_TEST_BROKER_URL
     if configured.startswith(("redis://", "rediss://")):
         return configured
     return DEFAULT_BROKER_URL
@@ -100,10 +101,12 @@ def shared_database_url() -> str:
 def celery_worker(
     *, queue: str, broker: str, database_url: str, log: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A worker with the test settings, on its own queue, stopped on exit."""
+    """A worker on its own queue and the test database, stopped on exit."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ips_portal.settings.test",
+        # The development settings, as the run command's worker has: the
+        # test settings send every task to an in-memory broker.
+        "DJANGO_SETTINGS_MODULE": "ips_portal.settings.dev",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker,
         # Celery reads this one from the environment: the test, and only
@@ -235,10 +238,16 @@ def working_past_milestone_3(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_opens_flags_in_the_daily_sweep_and_closes_one_for_its_member(
-    case_manager: User, specialist: User, provider_a: ProviderSite, tmp_path: Path
+    case_manager: User,
+    specialist: User,
+    provider_a: ProviderSite,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     broker = broker_url()
     require_redis(broker)
+    # Celery takes the broker from this variable before any argument.
+    monkeypatch.setenv("CELERY_BROKER_URL", broker)
     database_url = shared_database_url()
 
     today = iowa_today()
