@@ -6,6 +6,8 @@ from django.db.models import Count, Q, QuerySet
 
 from access.policy import scope_members
 from accounts.models import Organization, User
+from core.dates import iowa_today
+from fidelity.selectors import fidelity_status_attach
 from members.models import Member
 from providers.models import County, ProviderSite
 from referrals.models import Episode, Referral
@@ -57,7 +59,9 @@ def home_context(user: Any) -> dict[str, Any]:
             "team": list(team_for_supervisor(user)),
         }
     if role == User.Role.PROGRAM_REVIEWER:
-        return {"providers": list(provider_list_with_active_counts())}
+        providers = list(provider_list_with_active_counts())
+        fidelity_status_attach(providers, iowa_today())
+        return {"providers": providers}
     return {
         "organization_count": Organization.objects.count(),
         "provider_count": ProviderSite.objects.count(),

@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.dates import iowa_today
+from fidelity.selectors import fidelity_status_attach
 from providers.models import County
 from providers.selectors import (
     county_find,
@@ -24,6 +26,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         # A name typed into the address bar, in any of its spellings.
         county = county_find(asked)
     sites = list(provider_list_for_directory())
+    fidelity_status_attach(sites, iowa_today())
 
     suggestions = None
     if county is not None:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "coaching",
     "billing",
     "flags",
+    "fidelity",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Organization, User
+from fidelity.demo import demo_fidelity_reviews_build
 from members.demo import demo_caseload_build
 from members.models import Member
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._create_users()
             added = demo_caseload_build()
+            demo_fidelity_reviews_build()
         total = Member.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
