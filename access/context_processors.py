@@ -12,6 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_members": role_may(user, Action.VIEW_MEMBER),
         "nav_caseload": role_may(user, Action.REASSIGN_CASELOAD),
         "nav_billing": role_may(user, Action.BILL_CLAIMS),
+        "nav_dashboards": role_may(user, Action.VIEW_DASHBOARD),
         "nav_flags": _open_flags(user),
     }
 

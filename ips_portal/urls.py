@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("coaching.urls")),
     path("billing/", include("billing.urls")),
     path("flags/", include("flags.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("", include("fidelity.urls")),
     path("api/v1/", include("api.urls")),
     path("api-tokens/", include("api.token_urls")),

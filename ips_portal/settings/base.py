@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "coaching",
     "billing",
     "flags",
+    "dashboards",
     "fidelity",
     "rest_framework",
     "django_filters",
@@ -208,6 +209,15 @@ CELERY_BEAT_SCHEDULE = {
             env.str("FLAG_SWEEP_AT", default="05:30"), "FLAG_SWEEP_AT"
         ),
     },
+    # The dashboards' coaching summaries, worked out again in full (fee
+    # schedule changes included) before the day starts.
+    "dashboards-nightly-coaching-summaries": {
+        "task": "dashboards.refresh_coaching_months",
+        "schedule": daily_at(
+            env.str("DASHBOARD_REFRESH_AT", default="04:30"), "DASHBOARD_REFRESH_AT"
+        ),
+        "kwargs": {"changed_only": False},
+    },
     "flags-daily-digest": {
         "task": "flags.send_digests",
         "schedule": daily_at(
@@ -295,3 +305,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# The field's benchmarks for the competitive employment rate (DOMAIN.md,
+# "Outcomes the field reports"), as fractions. The quarterly standards come
+# from a 13-state learning collaborative; the trials' 55% is cumulative over
+# a study's follow-up, so the dashboards show it as context, never as a
+# quarterly line.
+OUTCOME_BENCHMARKS = {
+    "competitive_employment_quarterly": {
+        "minimal": "0.31",
+        "average": "0.41",
+        "excellent": "0.50",
+    },
+    "competitive_employment_cumulative": "0.55",
+}

@@ -113,17 +113,24 @@ def scheduled(task: str) -> crontab:
     return schedule
 
 
-def test_the_sweep_and_the_digest_are_scheduled_by_their_registered_names() -> None:
+def test_the_daily_tasks_are_scheduled_by_their_registered_names() -> None:
     app.loader.import_default_modules()
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
-    assert tasks == {"flags.sweep_all", "flags.send_digests"}
+    assert tasks == {
+        "flags.sweep_all",
+        "flags.send_digests",
+        "dashboards.refresh_coaching_months",
+    }
     assert tasks <= set(app.tasks)
     assert "flags.sweep_member" in app.tasks
 
 
-@pytest.mark.parametrize("task", ["flags.sweep_all", "flags.send_digests"])
+@pytest.mark.parametrize(
+    "task",
+    ["flags.sweep_all", "flags.send_digests", "dashboards.refresh_coaching_months"],
+)
 def test_each_runs_once_every_day_outside_the_clock_change_hours(task: str) -> None:
     schedule = scheduled(task)
 
