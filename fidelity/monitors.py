@@ -1,7 +1,7 @@
 """The monitor for fidelity reviews, in the manner of flags.sweeps finders.
 
 A finder takes ``today`` (the date in Iowa) and ``member_ids`` and yields a
-``flags.sweeps.Found`` for every record whose condition holds, in a fixed
+``flags.found.Found`` for every record whose condition holds, in a fixed
 number of queries whatever the number of records. This one is about
 provider sites, not members: its monitor is registered with
 ``about_members=False``, so a sweep of some members runs it whole and it
@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 
 from fidelity.models import FidelityReview
 from fidelity.rules import review_interval_days, review_overdue_on
-from flags.sweeps import Found
+from flags.found import Found
 from providers.models import ProviderSite
 from referrals.models import Episode
 

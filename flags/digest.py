@@ -27,6 +27,7 @@ RECIPIENT_ROLES = (
     User.Role.CASE_MANAGER,
     User.Role.IPS_SPECIALIST,
     User.Role.IPS_SUPERVISOR,
+    User.Role.PROGRAM_REVIEWER,
 )
 
 

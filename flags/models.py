@@ -40,6 +40,10 @@ class Flag(models.Model):
         )
         MONTH_OVER_CAP = "month_over_cap", "Month over the monthly cap"
         CASELOAD_OVER_LIMIT = "caseload_over_limit", "Caseload above the limit"
+        FIDELITY_REVIEW_OVERDUE = (
+            "fidelity_review_overdue",
+            "Fidelity review overdue",
+        )
 
     class Severity(models.TextChoices):
         WARNING = "warning", "Due soon"

@@ -36,7 +36,8 @@ def recipients_condition(user: Any) -> Q:
     A flag is for the member's case manager (or, while a member has none,
     the case managers of the managing organization), for the specialist
     assigned to the member or whose caseload it is about, and for the
-    supervisors of the provider. Flags about a member are further kept to
+    supervisors of the provider; an overdue fidelity review is also for the
+    program reviewers. Flags about a member are further kept to
     the members the user may see at all. An organization's API client (see
     api.tokens) stands for all of its case managers at once.
     """
@@ -56,6 +57,11 @@ def recipients_condition(user: Any) -> Q:
     if user.role == User.Role.IPS_SUPERVISOR and role_may(user, Action.VIEW_MEMBER):
         site = getattr(user.organization, "provider_site", None)
         return Q(provider=site) if site is not None else Q(pk__in=[])
+    if user.role == User.Role.PROGRAM_REVIEWER and role_may(
+        user, Action.RECORD_FIDELITY_REVIEW
+    ):
+        # Reviewers record fidelity reviews, so the overdue ones are theirs.
+        return Q(kind=Kind.FIDELITY_REVIEW_OVERDUE)
     return Q(pk__in=[])
 
 
@@ -124,6 +130,11 @@ def flag_action(flag: Flag, user: Any) -> Place:
         if role_may(user, Action.REASSIGN_CASELOAD):
             return Place(reverse("referrals:caseload"), "Rebalance caseloads")
         return Place(reverse("accounts:home"), "See your caseload")
+    if flag.kind == Kind.FIDELITY_REVIEW_OVERDUE and flag.provider is not None:
+        return Place(
+            reverse("fidelity:provider", args=[flag.provider.slug]),
+            f"See {flag.provider}'s fidelity reviews",
+        )
     if flag.member is None:
         return Place(reverse("flags:inbox"), "Open the flags")
     member = flag.member.public_id

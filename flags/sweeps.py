@@ -44,6 +44,8 @@ from billing.selectors import MEDICAID_KINDS, cap_totals_for_members
 from coaching.models import CoachingPeriod
 from core.business_days import authorization_delay_cutoff, authorization_due_on
 from core.dates import add_months, iowa_today, month_end, month_start
+from fidelity.monitors import find_fidelity_review_overdue
+from flags.found import Finder, Found
 from flags.models import Flag, FlagEvent
 from jobends.models import JobEnd, TeamMeeting
 from jobs.models import Job
@@ -57,24 +59,6 @@ Kind = Flag.Kind
 
 # Any number will do, as long as nothing else in the database takes it.
 SWEEP_LOCK = 7_231_06
-
-
-@dataclass(frozen=True)
-class Found:
-    """A condition that holds today, and where its flag should point."""
-
-    subject_id: int
-    due_on: datetime.date | None  # None: the day it was first found
-    qualifier: str = ""
-    member_id: int | None = None
-    provider_id: int | None = None
-    specialist_id: int | None = None
-    line_id: int | None = None
-    coaching_period_id: int | None = None
-    job_id: int | None = None
-
-
-Finder = Callable[[datetime.date, list[int] | None], Iterable[Found]]
 
 
 @dataclass(frozen=True)
@@ -546,6 +530,12 @@ MONITORS: tuple[Monitor, ...] = (
         Kind.CASELOAD_OVER_LIMIT,
         Flag.Severity.WARNING,
         find_caseload_over_limit,
+        about_members=False,
+    ),
+    Monitor(
+        Kind.FIDELITY_REVIEW_OVERDUE,
+        Flag.Severity.WARNING,
+        find_fidelity_review_overdue,
         about_members=False,
     ),
 )

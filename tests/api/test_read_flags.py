@@ -191,10 +191,12 @@ def test_an_mcos_token_sees_the_flags_its_case_managers_act_on(
         Kind.COACHING_LAPSED,
         Kind.JOB_END_NEXT_STEP_MISSING,
     }
+    # The provider has no fidelity review yet: that flag is the provider's.
     assert kinds(provider_token) == {
         Kind.COACHING_LAPSED,
         Kind.JOB_END_NEXT_STEP_MISSING,
         Kind.JOB_END_FORM_MISSING,
+        Kind.FIDELITY_REVIEW_OVERDUE,
     }
     assert world.member.case_manager == case_manager
 
@@ -208,8 +210,18 @@ def test_a_specialist_sees_the_flags_of_their_own_caseload_only(
 
     assert len(listed(session_client(specialist))) == 1
     assert listed(session_client(colleague)) == []
-    assert len(listed(session_client(supervisor))) == 1
+    # The supervisor's: the delay, and the provider's overdue fidelity review.
+    assert {row["kind"] for row in listed(session_client(supervisor))} == {
+        Kind.AUTHORIZATION_DELAY,
+        Kind.FIDELITY_REVIEW_OVERDUE,
+    }
 
 
-def test_the_program_reviewer_has_no_flags(reviewer: User, waiting: Member) -> None:
-    assert listed(session_client(reviewer)) == []
+def test_the_program_reviewer_sees_overdue_fidelity_reviews_only(
+    reviewer: User, waiting: Member
+) -> None:
+    rows = listed(session_client(reviewer))
+
+    assert [(row["kind"], row["member"]) for row in rows] == [
+        (Kind.FIDELITY_REVIEW_OVERDUE, None)
+    ]

@@ -15,6 +15,9 @@ from accounts.models import User
 from coaching.models import CoachingEntry, CoachingPeriod
 from coaching.services import coaching_entry_log, coaching_period_authorize
 from core.dates import IOWA, add_months, month_end
+from fidelity.models import FidelityReview
+from fidelity.rules import ITEM_KEYS
+from fidelity.services import fidelity_review_record
 from flags.models import Flag
 from jobends.models import JobEnd, TeamMeeting
 from jobends.services import (
@@ -424,3 +427,16 @@ def every_kind_of_condition(
     busy = specialist_at(sp)
     caseload_of(busy, caseload_limit + 1)
     return EveryKind(today=today, specialist=sp, busy_specialist=busy, members=members)
+
+
+def fidelity_review_current(
+    reviewer: User, provider: ProviderSite, reviewed_on: datetime.date
+) -> FidelityReview:
+    """A fidelity review of every item at 4 (100 of 125, good) on that day."""
+    return fidelity_review_record(
+        actor=reviewer,
+        provider=provider,
+        reviewed_on=reviewed_on,
+        reviewers="Quinn Marlowe and Ada Fenwick (demo reviewers)",
+        scores=dict.fromkeys(ITEM_KEYS, 4),
+    )

@@ -22,6 +22,7 @@ from access import policy
 from accounts.models import Organization, User
 from coaching.models import CoachingPeriod
 from coaching.services import coaching_period_authorize
+from fidelity.models import FidelityReview
 from flags.models import Flag, FlagEvent
 from flags.selectors import CASE_MANAGER_KINDS, flag_action, flag_place
 from flags.sweeps import sweep
@@ -36,6 +37,7 @@ from milestones.services import EvidenceUpload, achievement_log
 from providers.models import ProviderSite
 from referrals.models import Episode
 from tests.factories import EpisodeFactory, MemberFactory, UserFactory
+from tests.flags.builders import fidelity_review_current
 from tests.milestones.helpers import authorize
 from tests.pages import errors_next_to
 from tests.uploads import pdf
@@ -61,6 +63,16 @@ subject_ids = itertools.count(90_000)
 def frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def reviewed_providers(
+    frozen: None, reviewer: User, provider_a: ProviderSite, provider_b: ProviderSite
+) -> None:
+    """Both providers' fidelity reviews are current: only the tests about
+    overdue reviews see that kind of flag."""
+    for provider in (provider_a, provider_b):
+        fidelity_review_current(reviewer, provider, TODAY - datetime.timedelta(days=30))
 
 
 @pytest.fixture
@@ -316,7 +328,10 @@ def test_the_inbox_lists_exactly_the_specialists_open_flags_soonest_due_first(
     mine = Flag.objects.filter(specialist=specialist, status=Flag.Status.OPEN)
     expected = sorted(mine, key=lambda flag: (flag.due_on, flag.severity, flag.pk))
     assert shown == [str(flag.public_id) for flag in expected]
-    assert {flag.kind for flag in expected} == set(Kind.values)
+    # Every kind but the fidelity review, which is for supervisors and reviewers.
+    assert {flag.kind for flag in expected} == set(Kind.values) - {
+        Kind.FIDELITY_REVIEW_OVERDUE
+    }
     due_dates = [flag.due_on for flag in expected]
     assert due_dates == sorted(due_dates)
 
@@ -438,7 +453,33 @@ def test_the_nav_count_matches_the_inbox_on_every_page(
     assert f"All kinds ({rows})" in page
 
 
-@pytest.mark.parametrize("role", ["reviewer", "administrator"])
+def test_an_overdue_fidelity_review_is_for_the_providers_supervisors_and_reviewers(
+    client: Client,
+    supervisor: User,
+    reviewer: User,
+    outsider_supervisor: User,
+    specialist: User,
+    case_manager: User,
+) -> None:
+    member_in_ips(specialist, case_manager=case_manager)
+    FidelityReview.objects.filter(provider=provider_of(supervisor)).update(
+        reviewed_on=TODAY - datetime.timedelta(days=366)
+    )
+    sweep()
+    flag = Flag.objects.get(kind=Kind.FIDELITY_REVIEW_OVERDUE, status="open")
+
+    for user in (supervisor, reviewer):
+        rows = inbox_rows(inbox_for(client, user, "?kind=fidelity_review_overdue"))
+        assert [row.public_id for row in rows] == [str(flag.public_id)]
+        assert rows[0].open_href == reverse(
+            "fidelity:provider", args=[provider_of(supervisor).slug]
+        )
+        assert client.get(rows[0].open_href).status_code == 200
+    for user in (outsider_supervisor, specialist, case_manager):
+        assert str(flag.public_id) not in inbox_for(client, user)
+
+
+@pytest.mark.parametrize("role", ["administrator"])
 def test_roles_without_a_work_queue_have_no_flags_link(
     client: Client, role: str, request: pytest.FixtureRequest, every_kind: EveryKind
 ) -> None:
