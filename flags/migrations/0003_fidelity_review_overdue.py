@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('flags', '0002_flag_changed_at'),
+        ("flags", "0002_flag_changed_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='flag',
-            name='kind',
-            field=models.CharField(choices=[('coaching_reauthorization_due', 'Coaching reauthorization due'), ('coaching_lapsed', 'Coaching authorization lapsed'), ('milestone_window_closing', 'Milestone window closing'), ('predicted_milestone_gap', 'Predicted milestone gap'), ('achievement_outside_window', 'Achievement outside its window'), ('authorization_delay', 'Milestones not yet authorized'), ('job_end_form_missing', 'Job-end form not completed'), ('job_end_next_step_missing', 'No team meeting or exit after a job end'), ('month_over_cap', 'Month over the monthly cap'), ('caseload_over_limit', 'Caseload above the limit'), ('fidelity_review_overdue', 'Fidelity review overdue')], max_length=32),
+            model_name="flag",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("coaching_reauthorization_due", "Coaching reauthorization due"),
+                    ("coaching_lapsed", "Coaching authorization lapsed"),
+                    ("milestone_window_closing", "Milestone window closing"),
+                    ("predicted_milestone_gap", "Predicted milestone gap"),
+                    ("achievement_outside_window", "Achievement outside its window"),
+                    ("authorization_delay", "Milestones not yet authorized"),
+                    ("job_end_form_missing", "Job-end form not completed"),
+                    (
+                        "job_end_next_step_missing",
+                        "No team meeting or exit after a job end",
+                    ),
+                    ("month_over_cap", "Month over the monthly cap"),
+                    ("caseload_over_limit", "Caseload above the limit"),
+                    ("fidelity_review_overdue", "Fidelity review overdue"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
