@@ -277,6 +277,10 @@ SPECTACULAR_SETTINGS = {
 }
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
+# A history entry's reason is the void or change reason a person typed, in
+# full: a text column, not the default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Functions called with every read of member records (see access.policy).
 # The access audit plugs in here; by default no recorder is configured.
 MEMBER_READ_RECORDERS: list[str] = env.list("MEMBER_READ_RECORDERS", default=[])

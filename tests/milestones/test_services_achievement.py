@@ -723,6 +723,20 @@ def test_voiding_keeps_the_entry_on_the_record_with_who_when_and_why(
     assert latest.history_change_reason == "Wrong date: the plan was signed in March."
 
 
+def test_a_long_void_reason_is_kept_whole_in_the_history(
+    specialist: User, supervisor: User, authorization: AuthorizationRound
+) -> None:
+    # Longer than the 100 characters history reasons once had: PostgreSQL
+    # refused such a void outright.
+    reason = "The plan was signed in March, not February; " * 8
+    achievement = log(specialist, authorization, 1)
+
+    achievement_void(actor=supervisor, achievement=achievement, reason=reason)
+
+    latest = MilestoneAchievement.objects.get(pk=achievement.pk).history.first()
+    assert latest.history_change_reason == reason.strip()
+
+
 def test_a_voided_milestone_can_be_logged_again(
     specialist: User, authorization: AuthorizationRound
 ) -> None:
