@@ -29,6 +29,24 @@ WINDOW_TO_HELP = (
 )
 
 
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter sent empty is refused (400), not quietly taken as absent.
+
+    What the schema documents as a date or an id has to be one; a client
+    leaves a filter out to not filter.
+    """
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and str(self.data.get(name)).strip() == "":
+                self.form.add_error(
+                    name, "Leave this filter out rather than sending it empty."
+                )
+                valid = False
+        return valid
+
+
 def member_filter(path: str = "member__public_id") -> django_filters.UUIDFilter:
     return django_filters.UUIDFilter(field_name=path, help_text=MEMBER_HELP)
 
@@ -43,7 +61,7 @@ def payer_filter() -> django_filters.CharFilter:
     )
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(StrictFilterSet):
     provider = django_filters.CharFilter(method="at_provider", help_text=PROVIDER_HELP)
     payer = payer_filter()
 
@@ -57,7 +75,7 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.filter(episodes__provider__slug=value).distinct()
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(StrictFilterSet):
     member = member_filter()
     provider = provider_filter("provider__slug")
     status = django_filters.ChoiceFilter(
@@ -69,7 +87,7 @@ class ReferralFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class AuthorizationRoundFilter(django_filters.FilterSet):
+class AuthorizationRoundFilter(StrictFilterSet):
     class Status:
         ACTIVE = "active"
         VOIDED = "voided"
@@ -117,7 +135,7 @@ class AuthorizationRoundFilter(django_filters.FilterSet):
         return queryset.filter(Exists(lines))
 
 
-class JobFilter(django_filters.FilterSet):
+class JobFilter(StrictFilterSet):
     member = member_filter()
     provider = provider_filter("episode__provider__slug")
 
@@ -126,7 +144,7 @@ class JobFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class JobEndFilter(django_filters.FilterSet):
+class JobEndFilter(StrictFilterSet):
     member = member_filter("job__member__public_id")
     provider = provider_filter("job__episode__provider__slug")
 
@@ -135,7 +153,7 @@ class JobEndFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class CoachingPeriodFilter(django_filters.FilterSet):
+class CoachingPeriodFilter(StrictFilterSet):
     member = member_filter()
     provider = provider_filter("episode__provider__slug")
     payer = payer_filter()
@@ -155,7 +173,7 @@ class CoachingPeriodFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class CoachingMonthFilter(django_filters.FilterSet):
+class CoachingMonthFilter(StrictFilterSet):
     member = member_filter("public_id")
 
     class Meta:

@@ -1,6 +1,6 @@
 """Idempotent writes: a retried request with the same key is answered once.
 
-A client sends ``Idempotency-Key: <any string up to 200 characters>`` with
+A client sends ``Idempotency-Key: <1 to 200 visible ASCII characters>`` with
 a write. The first request that succeeds keeps its status and body under
 that key; a retry with the same key and the same request (method, path and
 body, compared as parsed JSON) gets that answer again and writes nothing.
@@ -19,6 +19,7 @@ waits for it, then replays its answer (or, if it failed, writes itself).
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,12 @@ from api.models import ApiToken, IdempotentResponse
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+# Visible ASCII, no spaces: what survives every HTTP client and proxy intact.
+KEY_PATTERN = rf"^[!-~]{{1,{MAX_KEY_LENGTH}}}$"
+KEY_FORMAT = re.compile(KEY_PATTERN)
+KEY_HELP = (
+    f"1 to {MAX_KEY_LENGTH} visible ASCII characters without spaces, e.g. a UUID."
+)
 
 # Replayed answers say so, for clients that log retries.
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -54,10 +61,8 @@ def idempotency_key(request: Request) -> str | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
-        raise ValidationError(
-            {HEADER: [f"Up to {MAX_KEY_LENGTH} printable characters, e.g. a UUID."]}
-        )
+    if KEY_FORMAT.fullmatch(key) is None:
+        raise ValidationError({HEADER: [KEY_HELP]})
     return key
 
 

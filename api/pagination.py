@@ -57,9 +57,9 @@ class ChangeCursorPagination(BasePagination):
     ) -> list[Any]:
         self.request = request
         self.change_field = view.change_field
-        size_text = request.query_params.get("page_size", "")
+        size_text = request.query_params.get("page_size")
         try:
-            size = int(size_text) if size_text else DEFAULT_PAGE_SIZE
+            size = int(size_text) if size_text is not None else DEFAULT_PAGE_SIZE
         except ValueError:
             raise ValidationError(
                 {"page_size": ["A whole number, 1 to 500."]}
@@ -67,7 +67,7 @@ class ChangeCursorPagination(BasePagination):
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ValidationError({"page_size": ["A whole number, 1 to 500."]})
         cursor = request.query_params.get("cursor")
-        if cursor:
+        if cursor is not None:
             changed, public_id = decode_cursor(cursor)
             queryset = queryset.filter(
                 Q(**{f"{self.change_field}__gt": changed})

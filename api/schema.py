@@ -87,3 +87,18 @@ def sync_schema(serializer: type[serializers.BaseSerializer[Any]]) -> Any:
         ),
         retrieve=extend_schema(responses={200: serializer, **DETAIL_ERRORS}),
     )
+
+
+def request_bodies_closed(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Say in the schema what the writes enforce: no keys beyond those named.
+
+    A postprocessing hook: every request body component (``…Request``)
+    gets ``additionalProperties: false``, so clients and generated tests
+    know that an unknown key such as ``recorded_by`` is refused.
+    """
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

@@ -223,6 +223,9 @@ class JobEndSerializer(serializers.ModelSerializer[JobEnd]):
         read_only=True,
         help_text="Whether the Iowa job-end form is filled in.",
     )
+    next_step = serializers.SerializerMethodField(
+        help_text="What the team chose after the job end; null until chosen."
+    )
 
     class Meta:
         model = JobEnd
@@ -238,6 +241,16 @@ class JobEndSerializer(serializers.ModelSerializer[JobEnd]):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": list(JobEnd.NextStep.values),
+            "nullable": True,
+        }
+    )
+    def get_next_step(self, job_end: JobEnd) -> str | None:
+        return job_end.next_step or None
 
 
 class CoachingPeriodSerializer(serializers.ModelSerializer[CoachingPeriod]):

@@ -21,7 +21,7 @@ from api.pagination import ChangeCursorPagination
 def updated_since(request: Request) -> Any:
     """The ``updated_since`` filter's moment, or None when not given."""
     text = request.query_params.get("updated_since")
-    if not text:
+    if text is None:
         return None
     try:
         moment = parse_datetime(text)

@@ -13,7 +13,6 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -28,7 +27,7 @@ from rest_framework.views import APIView
 
 from access.policy import Action, member_get, record_member_read, require
 from accounts.models import User
-from api.idempotency import HEADER, idempotent_write
+from api.idempotency import HEADER, KEY_HELP, KEY_PATTERN, idempotent_write
 from api.schema import error_response
 from api.views import ApiViewMixin
 from coaching.models import CoachingEntry, CoachingPeriod
@@ -195,10 +194,10 @@ class CapWarningRaised(APIException):
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": KEY_PATTERN},
     location=OpenApiParameter.HEADER,
     required=False,
-    description="Any unique string up to 200 characters, e.g. a UUID. A retry "
+    description=KEY_HELP + " A retry "
     "with the same key and body returns the first answer and logs nothing "
     "again; the same key with another body is refused (422).",
 )

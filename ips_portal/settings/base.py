@@ -269,6 +269,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.request_bodies_closed",
+    ],
     # Choice sets sharing a field name get names of their own, not a hash.
     "ENUM_NAME_OVERRIDES": {
         "FlagKindEnum": "flags.models.Flag.Kind",

@@ -139,7 +139,7 @@ def test_a_job_end_shows_how_it_ended_and_where_the_form_stands(
         "how_ended": "temporary_ended",
         "form_completed": False,
         "form_completed_at": None,
-        "next_step": "",
+        "next_step": None,
         "updated_at": "2026-12-01T12:00:00-06:00",
     }
 
