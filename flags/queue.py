@@ -8,6 +8,9 @@ up.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -15,8 +18,27 @@ from ips_portal.celery import app
 
 logger = logging.getLogger(__name__)
 
+_paused: ContextVar[bool] = ContextVar("member_flags_refresh_paused", default=False)
+
+
+@contextmanager
+def member_flags_refresh_paused() -> Iterator[None]:
+    """Queue no member sweeps inside this block.
+
+    For bulk loads (the demo data) that run one full sweep afterwards:
+    thousands of member sweeps would only queue up behind each other.
+    """
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
 
 def member_flags_refresh(member_id: int) -> None:
+    if _paused.get():
+        return
+
     def queue_member_sweep() -> None:
         try:
             app.send_task("flags.sweep_member", args=[member_id])

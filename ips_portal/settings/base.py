@@ -196,6 +196,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # Look for new messages five times a second, not once: a member's
+        # flags follow a change in the portal within moments.
+        "polling_interval": 0.2,
     }
 
 # The monitors' daily sweep and the email digest after it, in Iowa time

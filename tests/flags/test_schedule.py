@@ -20,6 +20,7 @@ from kombu.exceptions import OperationalError
 
 import flags.queue
 from accounts.models import User
+from flags.queue import member_flags_refresh_paused
 from ips_portal.beat import daily_at
 from ips_portal.celery import app
 from jobs.models import Job
@@ -215,6 +216,27 @@ def test_recording_a_job_queues_the_members_sweep_only_once_committed(
         callback()
     assert sent == [("flags.sweep_member", [member.pk], {})]
     assert type(sent[0][1][0]) is int
+
+
+@pytest.mark.django_db
+def test_a_bulk_load_queues_no_member_sweeps_while_paused(
+    django_capture_on_commit_callbacks: Any,
+    sent: Sent,
+    specialist: User,
+    member: Member,
+) -> None:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        member_flags_refresh_paused(),
+    ):
+        record_a_job(specialist, member)
+
+    assert sent == []
+
+    # Outside the pause, queueing is back.
+    with django_capture_on_commit_callbacks(execute=True):
+        record_a_job(specialist, member)
+    assert sent == [("flags.sweep_member", [member.pk], {})]
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.models import Organization, User
 from fidelity.demo import demo_fidelity_reviews_build
+from flags.queue import member_flags_refresh_paused
 from members.demo import demo_caseload_build
 from members.models import Member
 
@@ -48,7 +49,9 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith("production"):
             raise CommandError("Demo data is never loaded with production settings.")
 
-        with transaction.atomic():
+        # The run command sweeps every flag after loading; member sweeps
+        # queued one by one here would only pile up in the task queue.
+        with transaction.atomic(), member_flags_refresh_paused():
             self._create_users()
             added = demo_caseload_build()
             demo_fidelity_reviews_build()
