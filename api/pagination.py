@@ -38,8 +38,9 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, uuid.UUID]:
         changed = parse_datetime(changed_text)
         if changed is None or changed.tzinfo is None:
             raise ValueError
+        changed = changed.astimezone(datetime.UTC)
         tiebreak = uuid.UUID(public_id)
-    except (ValueError, TypeError, AttributeError, binascii.Error):
+    except (ValueError, TypeError, AttributeError, OverflowError, binascii.Error):
         raise ValidationError(
             {"cursor": ["This cursor is not one the API gave."]}
         ) from None

@@ -1,5 +1,6 @@
 """Shared behaviour of every API view: auth, scope, logging, sync filters."""
 
+import datetime
 import functools
 from typing import Any
 
@@ -25,7 +26,10 @@ def updated_since(request: Request) -> Any:
         return None
     try:
         moment = parse_datetime(text)
-    except ValueError:  # well formed but impossible, e.g. month 13
+        # In UTC: the database takes no offset beyond a real time zone's.
+        if moment is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):  # e.g. month 13, or year 1 at -05:00
         moment = None
     if moment is None or moment.tzinfo is None:
         raise ValidationError(

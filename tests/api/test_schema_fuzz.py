@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 import schemathesis
 import time_machine
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -41,6 +43,21 @@ schema.location = "/api/v1/schema/"
 
 
 @pytest.fixture
+def connections_kept() -> Iterator[None]:
+    """Keep the test's database connection through each request.
+
+    Requests go straight to the WSGI handler, whose request signals close
+    a connection that is not in autocommit — on PostgreSQL, the test's
+    own transaction. Django's test client unhooks them the same way.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
@@ -48,6 +65,7 @@ def frozen() -> Iterator[None]:
 
 @pytest.fixture
 def partner_headers(
+    connections_kept: None,
     frozen: None,
     issue_token: IssueToken,
     provider_a: ProviderSite,

@@ -26,6 +26,9 @@ def open_from_navigation(page: Page, name: str) -> None:
 
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
+    # Signed out only once the sign-in page is back: going on before that
+    # races the sign-out and finds the old session still signed in.
+    expect(page.get_by_label("Username")).to_be_visible()
 
 
 def add_member_and_refer(page: Page, portal_url: str, surname: str) -> str:
