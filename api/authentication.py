@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
 
 from api.models import ApiToken
 from api.tokens import api_token_find
@@ -21,7 +22,10 @@ FAILURE_WINDOW_SECONDS = 15 * 60
 
 
 def client_address(request: Request) -> str:
-    return str(request._request.META.get("REMOTE_ADDR", ""))
+    """The client's address as DRF's throttles see it: the connection's,
+    or, behind ``NUM_PROXIES`` proxies, the one they name — never a
+    forwarding header a client can write itself."""
+    return str(BaseThrottle().get_ident(request))
 
 
 def _failures_key(request: Request) -> str:
@@ -35,12 +39,6 @@ class TokenAuthentication(BaseAuthentication):
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
-        key = _failures_key(request)
-        if cache.get(key, 0) >= settings.API_TOKEN_FAILURES_ALLOWED:
-            raise exceptions.Throttled(
-                wait=FAILURE_WINDOW_SECONDS,
-                detail="Too many failed token attempts from this address.",
-            )
         token = None
         if len(header) == 2:
             try:
@@ -48,11 +46,20 @@ class TokenAuthentication(BaseAuthentication):
             except UnicodeDecodeError:
                 token = None
         if token is None:
+            # A valid token always works: a partner behind the same address
+            # as a misbehaving client is not locked out with it.
+            key = _failures_key(request)
             cache.add(key, 0, FAILURE_WINDOW_SECONDS)
             try:
-                cache.incr(key)
+                failures = cache.incr(key)
             except ValueError:
                 cache.set(key, 1, FAILURE_WINDOW_SECONDS)
+                failures = 1
+            if failures > settings.API_TOKEN_FAILURES_ALLOWED:
+                raise exceptions.Throttled(
+                    wait=FAILURE_WINDOW_SECONDS,
+                    detail="Too many failed token attempts from this address.",
+                )
             raise exceptions.AuthenticationFailed(
                 "The token is not valid: unknown, revoked or expired."
             )

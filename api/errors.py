@@ -11,10 +11,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+API_PREFIX = "/api/"
 
 MESSAGES = {
     status.HTTP_400_BAD_REQUEST: "The request is not valid.",
@@ -86,3 +89,21 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespon
     return JsonResponse(
         error_body(404, "not_found", MESSAGES[status.HTTP_404_NOT_FOUND]), status=404
     )
+
+
+def portal_bad_request(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
+    """400 outside any view (a body over the size limit): JSON under /api/."""
+    if request.path.startswith(API_PREFIX):
+        body = error_body(400, "bad_request", MESSAGES[status.HTTP_400_BAD_REQUEST])
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception or Exception())
+
+
+def portal_server_error(request: HttpRequest) -> HttpResponse:
+    """500: the one error format under /api/, the portal's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        body = error_body(500, "server_error", "Something went wrong on our side.")
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

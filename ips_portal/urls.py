@@ -21,3 +21,7 @@ urlpatterns = [
     path("api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Errors raised outside any view answer in the API's format under /api/.
+handler400 = "api.errors.portal_bad_request"
+handler500 = "api.errors.portal_server_error"

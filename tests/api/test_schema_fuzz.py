@@ -65,6 +65,7 @@ def frozen() -> Iterator[None]:
 
 @pytest.fixture
 def partner_headers(
+    settings: Any,
     connections_kept: None,
     frozen: None,
     issue_token: IssueToken,
@@ -73,6 +74,9 @@ def partner_headers(
     specialist: User,
 ) -> dict[str, str]:
     """A provider's token with both grants, over a member with every record."""
+    # Schemathesis also sends bad tokens on purpose, expecting 401 each
+    # time; the lockout after repeated failures is tested on its own.
+    settings.API_TOKEN_FAILURES_ALLOWED = 1_000_000
     member_with_everything(case_manager, specialist)
     secret = issue_token(
         provider_a.organization, can_log_achievements=True, can_log_coaching=True
