@@ -25,7 +25,8 @@ def client_address(request: Request) -> str:
     """The client's address as DRF's throttles see it: the connection's,
     or, behind ``NUM_PROXIES`` proxies, the one they name — never a
     forwarding header a client can write itself."""
-    return str(BaseThrottle().get_ident(request))
+    ident = BaseThrottle().get_ident(request)
+    return str(ident) if ident else ""
 
 
 def _failures_key(request: Request) -> str:
