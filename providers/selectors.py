@@ -35,6 +35,7 @@ def provider_list_for_directory() -> QuerySet[ProviderSite]:
     """
     staff = User.objects.filter(
         is_active=True,
+        is_api_client=False,
         role__in=[User.Role.IPS_SUPERVISOR, User.Role.IPS_SPECIALIST],
     ).order_by("-role", "last_name", "first_name")
     areas = ServiceArea.objects.select_related("county").order_by(

@@ -5,7 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from providers.models import County
+from api.tokens import api_token_issue
+from providers.models import County, ProviderSite
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,24 @@ def test_a_county_name_in_the_address_works_too(
 
     assert response.context["county"] is not None
     assert not response.context["county_not_found"]
+
+
+@pytest.mark.django_db
+def test_an_api_tokens_service_account_is_no_ones_colleague_on_the_directory(
+    client: Client, administrator: User, provider_a: ProviderSite
+) -> None:
+    issued = api_token_issue(
+        actor=administrator,
+        organization=provider_a.organization,
+        name="Nightly billing export",
+    )
+    client.force_login(UserFactory(role=User.Role.CASE_MANAGER))
+
+    directory_page = client.get(reverse("providers:directory")).content.decode()
+    provider_page = client.get(
+        reverse("fidelity:provider", args=[provider_a.slug])
+    ).content.decode()
+
+    assert issued.token.client.get_full_name() not in directory_page
+    assert "Nightly billing export" not in directory_page
+    assert "Nightly billing export" not in provider_page
