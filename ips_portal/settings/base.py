@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "flags",
     "dashboards",
     "fidelity",
+    "documents",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -325,6 +326,13 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # WeasyPrint reports each layout step, and quotes document text in
+        # its warnings (a glyph no font has, say): text that may be a
+        # member's name. documents.render logs what it refuses itself.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+    },
 }
 
 # The field's benchmarks for the competitive employment rate (DOMAIN.md,

@@ -1,0 +1,103 @@
+"""The document renderer: fonts, header and footer, and nothing fetched from outside."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from documents.render import (
+    CONFIDENTIALITY_NOTICE,
+    AssetNotFound,
+    ProjectAssetFetcher,
+    asset_path,
+    render_pdf,
+)
+from tests.documents.pdf import pdf_fonts, pdf_pages, pdf_text
+from tests.factories import UserFactory
+
+TEMPLATES_HERE = Path(__file__).parent / "templates"
+NAMES = ["Nguyễn", "O'Brien", "Zoë", "Ngũgĩ", "José María"]
+
+
+def render_sample(
+    fetcher: ProjectAssetFetcher | None = None, **context: object
+) -> bytes:
+    user = UserFactory.build(first_name="Rae", last_name="Tester", organization=None)
+    with override_settings(
+        TEMPLATES=[
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [TEMPLATES_HERE, Path(__file__).parents[2] / "templates"],
+                "APP_DIRS": True,
+            }
+        ]
+    ):
+        return render_pdf(
+            "documents/sample.html",
+            {"names": NAMES, "rows": range(3), **context},
+            title="Sample document",
+            produced_by=user,
+            produced_at=timezone.make_aware(datetime.datetime(2026, 12, 3, 14, 5)),
+            fetcher=fetcher,
+        )
+
+
+def test_names_render_with_the_fonts_the_project_ships() -> None:
+    pdf = render_sample()
+
+    text = pdf_text(pdf)
+    for name in NAMES:
+        assert name in text
+    # A character the shipped fonts lack (a check mark) stays a blank box:
+    # no font of the machine's is reached for, so every machine prints alike.
+    assert pdf_fonts(pdf) <= {"Portal-Sans", "Portal-Sans-Bold", "Portal-Sans-Italic"}
+
+
+def test_every_page_has_the_header_footer_and_page_number() -> None:
+    pdf = render_sample(rows=range(120))
+
+    pages = pdf_pages(pdf)
+    assert len(pages) > 2
+    for number, page in enumerate(pages, start=1):
+        assert "IPS Portal" in page
+        assert "Sample document" in page
+        assert "Produced 12/03/2026 2:05 PM by Rae Tester" in page
+        assert " ".join(CONFIDENTIALITY_NOTICE.split()) in page
+        assert f"Page {number} of {len(pages)}" in page
+
+
+def test_long_words_wrap_inside_the_page() -> None:
+    long_word = "Quillfeather-Tiberius-Vale" * 12
+
+    pdf = render_sample(note=long_word)
+
+    # Nothing is cut off: every letter is still there, across lines.
+    assert long_word in pdf_text(pdf).replace(" ", "")
+
+
+def test_the_renderer_fetches_nothing_from_outside_the_project() -> None:
+    fetcher = ProjectAssetFetcher()
+
+    pdf = render_sample(fetcher=fetcher)
+
+    assert fetcher.refused == [
+        "http://127.0.0.1:9/tracker.png",
+        "file:///etc/hostname",
+        "asset:../manage.py",
+    ]
+    assert pdf.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "name", ["../manage.py", "/etc/hostname", "documents/missing.css", "fonts"]
+)
+def test_asset_paths_stay_inside_the_static_folder(name: str) -> None:
+    with pytest.raises(AssetNotFound):
+        asset_path(name)
+
+
+def test_the_shipped_fonts_are_assets() -> None:
+    assert asset_path("fonts/noto-sans/NotoSans-Regular.ttf").is_file()
+    assert asset_path("documents/print.css").is_file()
