@@ -9,6 +9,11 @@ urlpatterns = [
     path("job-ends/<uuid:public_id>/", views.job_end_detail, name="detail"),
     path("job-ends/<uuid:public_id>/form/", views.job_end_form_view, name="form"),
     path(
+        "job-ends/<uuid:public_id>/form.pdf",
+        views.job_end_form_pdf_view,
+        name="form-pdf",
+    ),
+    path(
         "job-ends/<uuid:public_id>/perspectives/",
         views.perspective_add_view,
         name="add-perspective",

@@ -23,6 +23,8 @@ from access.policy import (
 from accounts.models import User
 from core.dates import iowa_today
 from core.forms import add_service_errors
+from documents.render import pdf_response
+from jobends.documents import job_end_form_pdf
 from jobends.forms import (
     ConsentForm,
     ConsentWithdrawForm,
@@ -127,6 +129,22 @@ def job_end_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request, "jobends/job_end_detail.html", _detail_context(actor, job_end)
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def job_end_form_pdf_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Download the job-end form; named by an opaque id, never the member."""
+    actor = cast(User, request.user)
+    job_end = job_end_get(actor, public_id)
+    record_member_read(
+        actor,
+        [job_end.job.member_id],
+        purpose="document.job_end_form",
+        request=request,
+    )
+    pdf = job_end_form_pdf(job_end, actor)
+    return pdf_response(pdf, f"job-end-form-{str(job_end.public_id)[:8]}.pdf")
 
 
 def _post_on_job_end(

@@ -539,6 +539,21 @@ def _job_end_and_after(
         source=JobEndPerspective.Source.MEMBER,
         text="Mornings were hard with my medication; I want later shifts.",
     )
+    perspective_add(
+        actor=specialist,
+        job_end=job_end,
+        source=JobEndPerspective.Source.SPECIALIST,
+        text=(
+            "The job itself went well; the 6 a.m. start did not. Next time we "
+            "ask about start times at the first employer contact."
+        ),
+    )
+    perspective_add(
+        actor=case_manager,
+        job_end=job_end,
+        source=JobEndPerspective.Source.CASE_MANAGER,
+        text="Will ask the prescriber whether the dose timing can change.",
+    )
     if role == "no_meeting":
         return
 
