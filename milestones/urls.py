@@ -21,6 +21,16 @@ urlpatterns = [
         name="change-window",
     ),
     path(
+        "authorizations/<uuid:public_id>/service-plan.pdf",
+        views.service_plan_pdf_view,
+        name="service-plan-pdf",
+    ),
+    path(
+        "achievements/<uuid:public_id>/documentation.pdf",
+        views.documentation_packet_pdf_view,
+        name="documentation-pdf",
+    ),
+    path(
         "achievements/<uuid:public_id>/void/",
         views.achievement_void_view,
         name="void-achievement",

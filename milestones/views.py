@@ -11,8 +11,10 @@ from access.policy import Action, member_get, record_member_read, require
 from accounts.models import User
 from core.dates import iowa_today
 from core.forms import add_service_errors
+from documents.render import pdf_response
 from jobends.selectors import meetings_awaiting_authorization
 from jobs.models import Job
+from milestones.documents import documentation_packet_pdf, service_plan_pdf
 from milestones.forms import (
     AchievementForm,
     AuthorizationRoundForm,
@@ -401,3 +403,38 @@ def evidence_download(request: HttpRequest, public_id: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def service_plan_pdf_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Download one round's service plan authorization as a PDF."""
+    authorization = authorization_round_get(request.user, public_id)
+    record_member_read(
+        request.user,
+        [authorization.member_id],
+        purpose="document.service_plan",
+        request=request,
+    )
+    pdf = service_plan_pdf(authorization, request.user)
+    return pdf_response(pdf, document_filename("service-plan-authorization", public_id))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def documentation_packet_pdf_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Download the documentation packet of one achieved milestone as a PDF."""
+    achievement = achievement_get(request.user, public_id)
+    record_member_read(
+        request.user,
+        [achievement.line.round.member_id],
+        purpose="document.milestone_packet",
+        request=request,
+    )
+    pdf = documentation_packet_pdf(achievement, request.user)
+    return pdf_response(pdf, document_filename("milestone-documentation", public_id))
+
+
+def document_filename(kind: str, public_id: Any) -> str:
+    """Name a download by what it is and a short id, never by whom it is about."""
+    return f"{kind}-{str(public_id)[:8]}.pdf"
