@@ -2,7 +2,8 @@
 
 A case manager sees their organization's members, a supervisor their
 provider, a reviewer every provider side by side. Each table downloads as
-CSV and each chart is an SVG image, both under the same filters.
+CSV and each chart is an SVG image, and every board together downloads as
+a PDF report, all under the same filters.
 
 The pages show counts, rates, amounts and staff names, never a member's
 record, so no member read is recorded (``access.policy
@@ -13,6 +14,7 @@ is still a count: a dashboard cannot be narrowed to one named member.
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -27,62 +29,29 @@ from django.http import (
     HttpResponseBase,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from billing.exports import safe_text
 from core.dates import iowa_today
-from dashboards import charts
 from dashboards.forms import DashboardFilterForm, filters_query
 from dashboards.queue import coaching_refresh_request
+from dashboards.report import (
+    BOARDS,
+    CHARTS,
+    board_sections,
+    boards_visible,
+    chart_svg,
+    dashboard_report_get,
+    dashboard_report_open,
+    dashboard_report_request,
+)
 from dashboards.scope import DashboardScope, dashboard_scope
 from dashboards.tables import COMPARISON_TABLES, TABLES, Figures, csv_filename
+from documents.render import pdf_response
 from jobs.rules import IOWA_MINIMUM_WAGE
-
-# The dashboards, each a page of sections, each section with its tables.
-# Split so that each page reads a few of the large tables, not all of them:
-# every page stays under a second at 100,000 members (benchmarks/).
-BOARDS: dict[str, tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]]] = {
-    "outcomes": (
-        "Outcomes",
-        (
-            ("employment", "Competitive employment", ("employment",)),
-            ("delays", "Time from referral", ("delays",)),
-        ),
-    ),
-    "milestones": (
-        "Milestones",
-        (
-            ("funnel", "Milestone funnel", ("funnel",)),
-            (
-                "job-ends",
-                "Job ends, reauthorizations and exits",
-                ("job-ends", "reauthorizations", "exits"),
-            ),
-        ),
-    ),
-    "caseloads": (
-        "Caseloads and flags",
-        (
-            ("caseload", "Caseloads", ("caseload",)),
-            ("flags", "Open flags", ("flags",)),
-        ),
-    ),
-    "money": (
-        "Money",
-        (
-            ("money", "Money", ("money", "medicaid")),
-            ("coaching", "Coaching tiers", ("coaching-tiers",)),
-        ),
-    ),
-    "providers": (
-        "Providers compared",
-        (("providers", "Providers compared", ("providers",)),),
-    ),
-}
-# Only a reader across every provider compares them.
-COMPARISON_BOARDS = frozenset({"providers"})
 
 
 def _form(request: HttpRequest) -> tuple[User, DashboardScope, DashboardFilterForm]:
@@ -100,12 +69,18 @@ def _audience(actor: User, scope: DashboardScope) -> str:
     return "Every IPS provider in Iowa, side by side."
 
 
-def _boards(scope: DashboardScope) -> list[tuple[str, str]]:
-    return [
-        (slug, title)
-        for slug, (title, _) in BOARDS.items()
-        if slug not in COMPARISON_BOARDS or scope.is_every_provider
-    ]
+def _page_context(
+    actor: User, scope: DashboardScope, form: DashboardFilterForm, board: str
+) -> dict[str, Any]:
+    """What every dashboard page holds, figures or not."""
+    return {
+        "form": form,
+        "audience": _audience(actor, scope),
+        "board": board,
+        "board_title": BOARDS[board][0],
+        "boards": boards_visible(scope),
+        "sections": [],
+    }
 
 
 @login_required
@@ -113,30 +88,15 @@ def _boards(scope: DashboardScope) -> list[tuple[str, str]]:
 def dashboard_view(request: HttpRequest, board: str = "outcomes") -> HttpResponse:
     """One dashboard of the signed-in user's scope."""
     actor, scope, form = _form(request)
-    boards = _boards(scope)
-    if board not in dict(boards):
+    if board not in dict(boards_visible(scope)):
         raise Http404("No such dashboard.")
-    context: dict[str, Any] = {
-        "form": form,
-        "audience": _audience(actor, scope),
-        "board": board,
-        "board_title": BOARDS[board][0],
-        "boards": boards,
-        "sections": [],
-    }
+    context = _page_context(actor, scope, form, board)
     if not form.is_valid():
         return render(request, "dashboards/dashboard.html", context)
 
     filters = form.filters()
     figures = Figures(scope, filters)
-    context["sections"] = [
-        {
-            "key": key,
-            "title": title,
-            "tables": [TABLES[slug](figures) for slug in slugs],
-        }
-        for key, title, slugs in BOARDS[board][1]
-    ]
+    context["sections"] = board_sections(board, figures)
     context.update(
         filters=filters,
         query=filters_query(filters),
@@ -216,17 +176,70 @@ SVG_POLICY: dict[str, Any] = {
 def chart_view(request: HttpRequest, name: str) -> HttpResponse:
     """One chart as an SVG image, under the same filters as the page."""
     _, scope, form = _form(request)
-    if name not in charts.CHARTS:
+    if name not in CHARTS:
         raise Http404("No such chart.")
     if not form.is_valid():
         return HttpResponseBadRequest(_problems(form), content_type="text/plain")
-    figures = Figures(scope, form.filters())
-    if name == "employment":
-        svg = charts.employment_rate_chart(figures.employment, figures.benchmarks)
-    elif name == "funnel":
-        svg = charts.funnel_chart(figures.funnel)
-    elif name == "money":
-        svg = charts.money_chart(figures.money)
-    else:
-        svg = charts.caseload_chart(figures.caseloads)
+    svg = chart_svg(name, Figures(scope, form.filters()))
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+@require_http_methods(["GET"])
+def report_download(request: HttpRequest) -> HttpResponse:
+    """Ask for every dashboard of the user's scope as a PDF, under the filters.
+
+    The worker renders it (see dashboards.report); this answers with the
+    report's page, which says when it is ready. Bad filters get the page
+    with each problem named next to its field, as the page itself answers
+    them. A provider outside the user's scope is not found: the report
+    does not say whether such a provider exists.
+    """
+    actor, scope, form = _form(request)
+    if not form.is_valid():
+        if "provider" in form.errors:
+            raise Http404("No such provider.")
+        context = _page_context(actor, scope, form, "outcomes")
+        return render(request, "dashboards/dashboard.html", context, status=400)
+
+    filters = form.filters()
+    report_id = dashboard_report_request(actor, filters)
+    url = reverse("dashboards:report", args=[report_id])
+    return redirect(f"{url}?{filters_query(filters)}")
+
+
+# Seconds between looks at a report still being rendered.
+REPORT_CHECK_EVERY = 3
+
+
+@login_required
+@require_http_methods(["GET"])
+def report_status(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    """A requested report's page: being prepared, ready, or failed."""
+    actor, _, form = _form(request)
+    found = dashboard_report_get(actor, str(report_id))
+    if found is None:
+        raise Http404("No such report.")
+    # The query string is the filters the report was asked with, for the
+    # links back to the dashboard and to ask again.
+    query = filters_query(form.filters()) if form.is_valid() else ""
+    response = render(
+        request,
+        "dashboards/report_status.html",
+        {"report": found, "report_id": report_id, "query": query},
+    )
+    if found.state == "pending":
+        response["Refresh"] = str(REPORT_CHECK_EVERY)
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def report_file(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    """A rendered report, for the user who asked for it only."""
+    actor, _, _ = _form(request)
+    opened = dashboard_report_open(actor, str(report_id))
+    if opened is None:
+        raise Http404("No such report, or not ready yet.")
+    pdf, filename = opened
+    return pdf_response(pdf, filename)
