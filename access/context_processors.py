@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from access.policy import Action, role_may
+from audit.permissions import may_search_access_log
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_billing": role_may(user, Action.BILL_CLAIMS),
         "nav_dashboards": role_may(user, Action.VIEW_DASHBOARD),
         "nav_flags": _open_flags(user),
+        "nav_access_log": may_search_access_log(user),
     }
 
 

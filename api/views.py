@@ -90,13 +90,17 @@ class ApiViewMixin:
         return []
 
     def record_read(self, rows: list[Any]) -> None:
+        """Record the members these rows showed, as ``api.<resource>.list``
+        or ``api.<resource>.detail`` (e.g. ``api.member.list``)."""
         ids = self.member_ids_shown(rows)
         if ids:
             request = self.request  # type: ignore[attr-defined]
+            resource = getattr(self, "basename", None) or type(self).__name__
+            kind = "detail" if getattr(self, "action", "") == "retrieve" else "list"
             record_member_read(
                 request.user,
                 ids,
-                purpose=f"api.{self.__class__.__name__}",
+                purpose=f"api.{resource}.{kind}",
                 request=request._request,
             )
 

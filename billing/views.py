@@ -46,9 +46,17 @@ def billing_view(request: HttpRequest) -> HttpResponse:
         .annotate(line_count=Count("lines"), total=Sum("lines__amount"))
         .select_related("created_by")
     )
-    held = ClaimLine.objects.filter(
-        provider=provider, month=month, is_held=True, voided_at__isnull=True
-    ).select_related("member")
+    held = list(
+        ClaimLine.objects.filter(
+            provider=provider, month=month, is_held=True, voided_at__isnull=True
+        ).select_related("member")
+    )
+    record_member_read(
+        actor,
+        [line.member_id for line in held],
+        purpose="claims.held",
+        request=request,
+    )
     return render(
         request,
         "billing/billing.html",
@@ -57,7 +65,7 @@ def billing_view(request: HttpRequest) -> HttpResponse:
             "previous": add_months(month, -1),
             "next": add_months(month, 1),
             "batches": list(batches),
-            "held": list(held),
+            "held": held,
         },
     )
 

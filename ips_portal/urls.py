@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("fidelity.urls")),
     path("api/v1/", include("api.urls")),
     path("api-tokens/", include("api.token_urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

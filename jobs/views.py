@@ -7,7 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from access.policy import Action, member_get, require, scope_members
+from access.policy import (
+    Action,
+    member_get,
+    record_member_read,
+    require,
+    scope_members,
+)
 from accounts.models import User
 from core.forms import add_service_errors
 from jobs.forms import JobForm
@@ -70,6 +76,9 @@ def fit_windows_view(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = cast(User, request.user)
     job = _job_get(actor, public_id)
     require(actor, Action.AUTHORIZE_SERVICES)
+    record_member_read(
+        actor, [job.member_id], purpose="job.fit_windows", request=request
+    )
     awaiting = milestone_lines_awaiting(job.member)
     fitted = windows_fitted_to_job(job.first_day_on)
     rows = [

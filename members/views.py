@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from access.policy import Action, member_get, record_member_read, require, role_may
 from accounts.models import User
+from audit.permissions import may_see_member_access
 from billing.selectors import member_cap_ledger
 from coaching.selectors import coaching_months_for_member
 from core.dates import iowa_today
@@ -80,6 +81,12 @@ def member_create_view(request: HttpRequest) -> HttpResponse:
             )
         except PossibleDuplicate as warning:
             duplicates = warning.matches
+            record_member_read(
+                actor,
+                [match.pk for match in duplicates],
+                purpose="member.duplicates",
+                request=request,
+            )
         except ValidationError as error:
             add_service_errors({"": form}, error)
         else:
@@ -161,5 +168,6 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "jobs": jobs,
             "awaiting_ids": {line.pk for line in awaiting.values()},
             "flags": member_flags(member, user),
+            "can_see_access": may_see_member_access(user),
         },
     )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -301,8 +302,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Functions called with every read of member records (see access.policy).
-# The access audit plugs in here; by default no recorder is configured.
-MEMBER_READ_RECORDERS: list[str] = env.list("MEMBER_READ_RECORDERS", default=[])
+# By default the access audit (audit.recorders) keeps each one.
+MEMBER_READ_RECORDERS: list[str] = env.list(
+    "MEMBER_READ_RECORDERS", default=["audit.recorders.record_access"]
+)
 
 # Thresholds for the background monitors' flags (days unless named otherwise).
 FLAG_THRESHOLDS = {

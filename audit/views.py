@@ -1,0 +1,84 @@
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from access.policy import member_get, record_member_read
+from accounts.models import User
+from audit.forms import AccessSearchForm
+from audit.models import AccessEvent
+from audit.permissions import may_search_access_log, may_see_member_access
+from audit.selectors import access_event_search, access_events, access_events_for_member
+from members.models import Member
+
+EVENTS_PER_PAGE = 50
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def search_view(request: HttpRequest) -> HttpResponse:
+    """The reviewers' search of every read of member records.
+
+    A search is posted and answered in the reply, never turned into an
+    address to redirect to: it may name a member, and addresses are kept
+    in logs and browser history. The pages of an answer are posted too,
+    with the search. Opened without a search, the page lists the newest
+    reads.
+    """
+    actor = cast(User, request.user)
+    if not may_search_access_log(actor):
+        raise PermissionDenied
+
+    form = AccessSearchForm(request.POST or None, actor=actor)
+    events: QuerySet[AccessEvent] = AccessEvent.objects.none()
+    # The members a search named, listed by name above the answer.
+    members_named: list[Member] | None = None
+    if not form.is_bound:
+        events = access_events()
+    elif form.is_valid():
+        members_named = form.members
+        events = access_event_search(
+            who=form.cleaned_data["who"],
+            member_ids=None if members_named is None else [m.pk for m in members_named],
+            from_on=form.cleaned_data["from_on"],
+            to_on=form.cleaned_data["to_on"],
+        )
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.POST.get("page"))
+    # Read now: the search's own read, kept next, is not part of its answer.
+    page.object_list = list(page.object_list)
+
+    if members_named:
+        record_member_read(
+            actor,
+            [member.pk for member in members_named],
+            purpose="audit.search",
+            request=request,
+        )
+    return render(
+        request,
+        "audit/search.html",
+        {"form": form, "page": page, "members_named": members_named},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def member_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Who has looked at one member's record, newest first.
+
+    Opening this page is itself a read of the member, recorded like any
+    other (by member_get): it lists itself first.
+    """
+    actor = cast(User, request.user)
+    if not may_see_member_access(actor):
+        raise PermissionDenied
+    member = member_get(actor, public_id, request=request)
+    page = Paginator(access_events_for_member(member), EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "audit/member.html", {"member": member, "page": page})
