@@ -1,6 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Organization, User
@@ -38,3 +44,19 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
         if obj is not None and obj.pk == request.user.pk:
             readonly += (*self.SCOPE_FIELDS, "groups", "user_permissions")
         return readonly
+
+
+def admin_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin's sign-in page, replaced by the portal's own.
+
+    The admin's form checks only a password: the portal's sign-in adds the
+    lockout and the second step, and comes back to the admin afterwards.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+    if not admin.site.has_permission(request):
+        raise PermissionDenied
+    return redirect("admin:index")
+
+
+admin.site.login = admin_sign_in  # type: ignore[method-assign]  # see admin_sign_in

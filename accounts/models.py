@@ -1,7 +1,10 @@
 import uuid
+from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from simple_history.models import HistoricalRecords
 
 
@@ -59,7 +62,13 @@ class User(AbstractUser):
     # The account an API token acts as: it has the organization's scope,
     # never a password, and is no one's colleague in team lists or emails.
     is_api_client = models.BooleanField(default=False, editable=False)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Part of the hash every session of this person is checked against:
+    # raising it ends all their sessions at once ("sign out of every
+    # device", accounts.services.user_sessions_end_all).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "session_generation"]
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -79,3 +88,23 @@ class User(AbstractUser):
     @property
     def is_provider_staff(self) -> bool:
         return self.role in (self.Role.IPS_SPECIALIST, self.Role.IPS_SUPERVISOR)
+
+    def get_session_auth_hash(self) -> str:
+        """The hash a session of this user must carry to stay signed in.
+
+        Like Django's, it changes with the password; it also changes with
+        ``session_generation``, so sessions can be ended without one.
+        """
+        return self._session_auth_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret)
+
+    def _session_auth_hash(self, secret: str | bytes) -> str:
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()

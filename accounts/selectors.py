@@ -1,8 +1,9 @@
-"""Reads behind each role's home page."""
+"""Reads behind each role's home page and the account page."""
 
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.policy import scope_members
 from accounts.models import Organization, User
@@ -86,4 +87,17 @@ def provider_list_with_active_counts() -> QuerySet[ProviderSite]:
             ),
         )
         .order_by("organization__name")
+    )
+
+
+def totp_device_confirmed_get(user: User) -> TOTPDevice | None:
+    """The authenticator app that signs this user in, if they set one up.
+
+    Setting up a new one replaces the old (accounts.services), so there is
+    at most one. One query.
+    """
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True)
+        .order_by("-created_at")
+        .first()
     )

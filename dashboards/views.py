@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from accounts.sessions import not_activity
 from billing.exports import safe_text
 from core.dates import iowa_today
 from dashboards.forms import DashboardFilterForm, filters_query
@@ -213,9 +214,15 @@ REPORT_CHECK_EVERY = 3
 
 
 @login_required
+@not_activity
 @require_http_methods(["GET"])
 def report_status(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
-    """A requested report's page: being prepared, ready, or failed."""
+    """A requested report's page: being prepared, ready, or failed.
+
+    While the report is prepared the page reloads itself every few
+    seconds; those reloads are the page's, not the person's, so they do
+    not keep an unattended session signed in (accounts.sessions).
+    """
     actor, _, form = _form(request)
     found = dashboard_report_get(actor, str(report_id))
     if found is None:

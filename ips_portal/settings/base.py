@@ -6,6 +6,7 @@ a production process with a missing secret stops at start-up instead of
 running with a guessable one.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,6 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "accounts",
     "access",
@@ -65,10 +69,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionLimitsMiddleware",
+    "accounts.sign_in.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "access.middleware.NoStoreForSignedInUsersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ips_portal.urls"
@@ -106,6 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out username and address before
+# any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
@@ -121,6 +136,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes). Failures count per username and address
+# together: someone guessing a colleague's password from elsewhere locks
+# out only their own tries, never the colleague at their desk. The address
+# is read as the API reads it (REST_FRAMEWORK["NUM_PROXIES"], below), never
+# from a header a client can write. A lockout lifts after the cool-off, or
+# when an administrator deletes the access attempt in the admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+# Counted from the lockout: the person trying again meanwhile (with the
+# right password, often) does not push the end further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "api.authentication.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+
+# The second step of signing in: a time-based code from an authenticator
+# app (django-otp). Optional unless OTP_REQUIRED: production requires it of
+# everyone (accounts.sign_in).
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "IPS Portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Dates are business dates in Iowa; timestamps are stored in UTC.
 LANGUAGE_CODE = "en-us"
@@ -181,13 +219,19 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# A signed-in session lasts a working day at most.
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# A signed-in session ends after 15 minutes without activity, and 12 hours
+# after signing in whatever happens (accounts.sessions); its cookie goes
+# when the browser closes.
+SESSION_IDLE_TIMEOUT = 15 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Celery. The broker URL decides the transport: redis:// in production,
 # filesystem:// for the embedded development broker, which works across

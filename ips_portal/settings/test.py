@@ -20,6 +20,9 @@ from ips_portal.settings.base import *  # noqa: E402, F403 (settings layering)
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A code at sign-in only for people with an authenticator app, as in the
+# demo; tests of the production rule turn it on themselves.
+OTP_REQUIRED = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405 (defined in base)
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
