@@ -11,7 +11,8 @@ _var = Path(__file__).resolve().parent.parent.parent / "var"
 _var.mkdir(exist_ok=True)
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-not-secret-ips-portal")
-os.environ.setdefault("DJANGO_DEBUG", "true")
+# Debug pages stay off unless asked for: the run command asks
+# (DJANGO_DEBUG=true); any other process with these settings does not.
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_var / 'db.sqlite3'}")
 os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
