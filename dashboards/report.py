@@ -11,16 +11,16 @@ record is not read, so no member read is recorded, and its file name says
 only what it is and for which period.
 
 A report is made by the worker, not while the request waits. Measured on
-the demo data (228 members; a reviewer's report is 12 pages, a
-supervisor's 8, a case manager's 10) on a two-CPU machine: a median of 8
-seconds for the reviewer's and 5 for the others' at best, 9 to 15
-seconds while other work ran. The metrics take a
-tenth of a second and drawing the four charts about one and a half;
-WeasyPrint takes the rest, most of it drawing the money chart's dotted
-and circled hatching again for every bar. So the page's link asks for the
-report; the worker renders it into the file storage, under the asking
-user's id and a random report id; a page says when it is ready and links
-to it. Only that user may open it, and a day later it is deleted.
+the demo data (228 members) on a two-CPU machine (scripts/render-samples):
+the program's report (12 pages) takes 3.5 seconds, a provider's (8 pages)
+2; an earlier measurement while other work loaded the machine took 8 to 15
+seconds. The metrics take a tenth of a second and drawing the four charts
+about one and a half; WeasyPrint takes the rest, most of it drawing the
+money chart's dotted and circled hatching again for every bar. So the
+page's link asks for the report; the worker renders it into the file
+storage, under the asking user's id and a random report id; a page says
+when it is ready and links to it. Only that user may open it, and a day
+later it is deleted.
 """
 
 from __future__ import annotations

@@ -440,7 +440,7 @@ def test_the_packet_shows_the_member_the_authorization_and_the_job(
     text = pdf_text(documentation_packet_pdf(achievement, specialist))
 
     assert "Milestone documentation" in text
-    assert "2 – First day of a successful placement" in text
+    assert "Milestone 2, first day of a successful placement (T2018:U4)" in text
     assert "Ngũgĩ Nguyễn" in text
     assert "1234567A" in text
     assert provider_a.medicaid_provider_number in text
