@@ -363,17 +363,34 @@ FLAG_THRESHOLDS = {
     "cap_months_back": 2,
 }
 
+# Logs carry identifiers, never health information (core.logging): every
+# traceback names its exceptions without quoting them. The web process and
+# the worker log alike (the worker takes this configuration instead of its
+# own, ips_portal.celery). Errors are not emailed: Django's error mail
+# carries the request's data and each frame's variables.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "core.logging.HealthSafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "filters": {
+        "task_failures": {"()": "core.logging.TaskFailureFilter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["task_failures"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # In place of Django's own, which adds the error mail.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint reports each layout step, and quotes document text in
         # its warnings (a glyph no font has, say): text that may be a
         # member's name. documents.render logs what it refuses itself.
