@@ -109,6 +109,14 @@ class CoachingEntryLogSerializer(ClosedSerializer):
         help_text="Log even though the month goes over the monthly cap, after a "
         "409 cap_warning answer.",
     )
+    after_billing_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why coaching is logged in a month already billed; required "
+        "then, and kept in the entry's history.",
+    )
 
 
 # Answers

@@ -107,7 +107,13 @@ class ClaimLine(models.Model):
                 condition=models.Q(voided_at__isnull=True, kind="coaching"),
                 name="claim_line_once_per_coaching_month",
             ),
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True) | ~models.Q(void_reason=""),
+                name="claim_line_void_has_reason",
+            ),
         ]
+        # Migration 0003 adds triggers: a billed line's service, amounts and
+        # dates never change, a voided line stays voided, no line is deleted.
 
     def __str__(self) -> str:
         return f"Claim line {self.public_id}"

@@ -1,9 +1,10 @@
-"""The monthly cap ledger: what one member's Medicaid services add up to."""
+"""The monthly cap ledger, and what has been billed already."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from billing.models import ClaimBatch, ClaimLine
 from billing.rules import is_over_cap, month_total
 from coaching.models import CoachingPeriod
 from coaching.selectors import coaching_month_for_members, coaching_months_for_member
@@ -117,3 +118,43 @@ def cap_totals_for_members(
         if period.payer.kind in MEDICAID_KINDS:
             totals[member_id] += summary.amount
     return totals
+
+
+def billed_claim_for_achievement(achievement_id: int) -> ClaimLine | None:
+    """The claim line that billed this achievement, if a batch holds one.
+
+    A voided line no longer bills anything, and a held line has not been
+    billed yet. One query.
+    """
+    return (
+        ClaimLine.objects.filter(
+            achievement_id=achievement_id,
+            batch__isnull=False,
+            voided_at__isnull=True,
+        )
+        .select_related("batch")
+        .first()
+    )
+
+
+def billed_coaching_claim(member_id: int, day: datetime.date) -> ClaimLine | None:
+    """The claim line that billed the member's coaching in the month of a day.
+
+    As for milestones, a voided or held line bills nothing. One query.
+    """
+    return (
+        ClaimLine.objects.filter(
+            member_id=member_id,
+            kind=ClaimLine.Kind.COACHING,
+            month=month_start(day),
+            batch__isnull=False,
+            voided_at__isnull=True,
+        )
+        .select_related("batch")
+        .first()
+    )
+
+
+def billed_in_words(batch: ClaimBatch) -> str:
+    """Name a claim batch as a message does: "claim batch 2 of 11/2026"."""
+    return f"claim batch {batch.number} of {batch.month:%m/%Y}"

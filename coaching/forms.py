@@ -33,3 +33,9 @@ class CoachingEntryForm(forms.Form):
     cap_warning_seen = forms.BooleanField(
         label="I have seen the monthly cap warning: log it anyway", required=False
     )
+    after_billing_reason = forms.CharField(
+        label="Why it is logged after its month was billed",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -152,12 +152,17 @@ def coaching_entry_log(
     kind: str,
     note: str = "",
     cap_warning_seen: bool = False,
+    after_billing_reason: str = "",
 ) -> CoachingEntry:
     """Log coaching given on a day.
 
     Minutes must be more than zero and a day's total at most 24 hours. A
     date in the future (Iowa calendar) is refused. Coaching on a day with no
     authorization in force is accepted and shown as not billable.
+
+    A month whose coaching is already billed changes only with a reason,
+    kept in the entry's history (rule — billed): the bill stands as it was
+    made until its line is voided and the month billed again.
     """
     require_action_on_member(actor, Action.LOG_SERVICES, member)
     Member.objects.select_for_update().get(pk=member.pk)
@@ -180,6 +185,7 @@ def coaching_entry_log(
             }
         )
 
+    change_reason = _after_billing_reason(member, coached_on, after_billing_reason)
     if not cap_warning_seen:
         _coaching_cap_check(member, coached_on, minutes)
 
@@ -191,6 +197,32 @@ def coaching_entry_log(
         note=note.strip(),
         logged_by=actor,
     )
-    attribute_to(entry, actor).save()
+    attribute_to(entry, actor, reason=change_reason).save()
     member_flags_refresh(entry.member_id)
     return entry
+
+
+def _after_billing_reason(
+    member: Member, coached_on: datetime.date, reason: str
+) -> str:
+    """The history's reason for coaching logged in a billed month, or "".
+
+    Refuses the entry when its month is billed and no reason is given.
+    """
+    from billing.selectors import billed_coaching_claim, billed_in_words
+
+    billed = billed_coaching_claim(member.pk, coached_on)
+    if billed is None or billed.batch is None:
+        return ""
+    if not reason.strip():
+        raise ValidationError(
+            {
+                "after_billing_reason": (
+                    f"Coaching of {coached_on:%m/%Y} is already billed on "
+                    f"{billed_in_words(billed.batch)}. Say why this is logged "
+                    "now: the bill stays as it was until the provider's billing "
+                    "voids that line and bills the month again."
+                )
+            }
+        )
+    return f"Logged after the month was billed: {reason.strip()}"

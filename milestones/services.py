@@ -521,6 +521,7 @@ def achievement_void(
         raise ValidationError("This achievement is already voided.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why this entry is wrong."})
+    _refuse_if_billed(achievement, "voided")
 
     achievement.voided_at = timezone.now()
     achievement.voided_by = actor
@@ -529,6 +530,24 @@ def achievement_void(
     rounds_touch(round_ids=[achievement.line.round_id])
     member_flags_refresh(achievement.line.round.member_id)
     return achievement
+
+
+def _refuse_if_billed(achievement: MilestoneAchievement, change: str) -> None:
+    """Refuse to change what a bill was made from (rule — billed).
+
+    A billed achievement is corrected through its claim line: the
+    provider's billing voids the line with a reason, and the achievement
+    can then change like any other.
+    """
+    from billing.selectors import billed_claim_for_achievement, billed_in_words
+
+    billed = billed_claim_for_achievement(achievement.pk)
+    if billed is not None and billed.batch is not None:
+        raise ValidationError(
+            f"This milestone is billed on {billed_in_words(billed.batch)}, so it "
+            f"cannot be {change} here. The provider's billing voids that claim "
+            "line first, with a reason; then it can be."
+        )
 
 
 @transaction.atomic
@@ -543,8 +562,9 @@ def milestone_window_change(
     """Change one milestone's window, with the reason kept in its history.
 
     An achievement already logged outside the old window becomes billable
-    when the new window holds its date. The round's windows must stay in
-    milestone order; the monthly cap is checked as for a new round.
+    when the new window holds its date. A billed achievement keeps its date
+    inside the window: the bill was made on it. The round's windows must
+    stay in milestone order; the monthly cap is checked as for a new round.
     """
     line = MilestoneAuthorization.objects.select_related(
         "round__member", "round__episode"
@@ -556,6 +576,9 @@ def milestone_window_change(
         raise ValidationError("This authorization belongs to a time in IPS that ended.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the window changes."})
+    achieved = line.achievements.filter(voided_at__isnull=True).first()
+    if achieved is not None and not window.contains(achieved.achieved_on):
+        _refuse_if_billed(achieved, "left outside its window")
     _windows_check(line.round, {line.pk: window})
     _cap_check(line.round.member, line.round.payer, {line.pk: window}, cap_warning_seen)
 

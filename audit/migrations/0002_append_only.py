@@ -10,8 +10,8 @@ as IntegrityError.
 The database's owner can still drop a trigger: keeping the log from them
 is a matter of database roles, not of this migration. On SQLite, a later
 migration that rebuilds one of these tables drops its triggers with it
-and has to create them again. The flush command (audit/management) lifts
-the triggers for its own transaction, as it empties every table.
+and has to create them again. The flush command (core/management) lifts
+the triggers for its own transaction, as it empties every table (core/management).
 """
 
 from django.db import migrations

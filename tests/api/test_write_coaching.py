@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Organization, User
 from api.tokens import IssuedToken, api_token_issue
+from billing.services import claim_batch_create
 from coaching.models import CoachingEntry
 from coaching.services import coaching_period_authorize
 from members.models import Member
@@ -201,3 +202,40 @@ def test_a_case_manager_signed_in_gets_403(case_manager: User, member: Member) -
 
     assert response.status_code == 403
     assert not CoachingEntry.objects.exists()
+
+
+def test_coaching_in_a_month_already_billed_needs_a_reason_through_the_api_too(
+    coaching_token: IssuedToken,
+    member: Member,
+    case_manager: User,
+    supervisor: User,
+    provider_a: ProviderSite,
+) -> None:
+    coaching_period_authorize(
+        actor=case_manager,
+        member=member,
+        payer=member.payer,
+        tier=2,
+        begins_on=D(2026, 9, 1),
+        authorization_number="CO-2026-9",
+        authorized_on=D(2026, 8, 25),
+    )
+    assert post(coaching_token.secret, entry_body(member, minutes=180)).status_code == (
+        201
+    )
+    assert claim_batch_create(
+        actor=supervisor, provider=provider_a, month=D(2026, 9, 1)
+    )
+
+    refused = post(coaching_token.secret, entry_body(member, coached_on="2026-09-29"))
+    kept = post(
+        coaching_token.secret,
+        entry_body(member, coached_on="2026-09-29", after_billing_reason="Late notes."),
+    )
+
+    assert refused.status_code == 400
+    assert (
+        "already billed" in refused.json()["error"]["fields"]["after_billing_reason"][0]
+    )
+    assert kept.status_code == 201
+    assert CoachingEntry.objects.filter(member=member).count() == 2

@@ -1,9 +1,11 @@
-"""Django's flush, able to empty the access log with every other table.
+"""Django's flush, able to empty the tables whose triggers refuse changes.
 
-The log's triggers (audit migration 0002) refuse DELETE and TRUNCATE,
-which is how flush empties tables; the test runner flushes the database
-after each test that commits. This command lifts the triggers for its own
-transaction only: PostgreSQL disables and enables them again, SQLite,
+Some records are never changed or deleted once written, and database
+triggers hold them to it: the access log (audit migration 0002), claim
+lines (billing 0003) and milestone achievements (milestones 0007). Flush
+empties every table, and the test runner flushes the database after each
+test that commits; so this command lifts the triggers for its own
+transaction only. PostgreSQL disables and enables them again; SQLite,
 which cannot disable a trigger, drops them and creates them again from
 their stored text. Whoever may run flush may drop triggers anyway.
 """
@@ -16,9 +18,12 @@ from django.core.management.commands import flush
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from audit.models import AccessEvent, AccessEventMember
-
-TABLES = [AccessEvent._meta.db_table, AccessEventMember._meta.db_table]
+TABLES = [
+    "audit_accessevent",
+    "audit_accesseventmember",
+    "billing_claimline",
+    "milestones_milestoneachievement",
+]
 
 
 class Command(flush.Command):
@@ -31,7 +36,7 @@ class Command(flush.Command):
 
 @contextmanager
 def triggers_lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """Lift the access log's triggers inside the caller's transaction."""
+    """Lift the guarding triggers inside the caller's transaction."""
     tables = set(TABLES) & set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
