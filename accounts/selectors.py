@@ -71,6 +71,15 @@ def home_context(user: Any) -> dict[str, Any]:
     }
 
 
+def home_member_ids(context: dict[str, Any]) -> list[int]:
+    """The members a home page built from ``context`` names: its caseload
+    and the referrals waiting on it, for the access log."""
+    ids = [member.pk for member in context.get("caseload", [])]
+    for key in ("waiting_referrals", "new_referrals"):
+        ids.extend(referral.member_id for referral in context.get(key, []))
+    return ids
+
+
 def provider_list_with_active_counts() -> QuerySet[ProviderSite]:
     return (
         ProviderSite.objects.select_related("organization")

@@ -21,9 +21,14 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from access.policy import record_member_read
 from accounts.forms import CodeForm
 from accounts.models import User
-from accounts.selectors import home_context, totp_device_confirmed_get
+from accounts.selectors import (
+    home_context,
+    home_member_ids,
+    totp_device_confirmed_get,
+)
 from accounts.services import (
     totp_device_confirm,
     totp_device_start,
@@ -214,4 +219,8 @@ def sign_out_everywhere_view(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required: never anonymous here
     template = HOME_TEMPLATES.get(user.role, HOME_TEMPLATES[User.Role.ADMINISTRATOR])
-    return render(request, template, home_context(user))
+    context = home_context(user)
+    record_member_read(
+        user, home_member_ids(context), purpose="home.view", request=request
+    )
+    return render(request, template, context)

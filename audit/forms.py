@@ -43,7 +43,9 @@ class AccessSearchForm(forms.Form):
             return text
         members = access_search_members(self.actor, text)
         if not members:
-            raise forms.ValidationError("No member you can see matches this.")
+            raise forms.ValidationError(
+                "No member in the access log or in your scope matches this."
+            )
         if len(members) > MEMBER_MATCHES_SHOWN:
             raise forms.ValidationError(
                 f"More than {MEMBER_MATCHES_SHOWN} members match: add more of "

@@ -21,7 +21,10 @@ PURPOSES = {
     "job.fit_windows": "Opened a job's milestone windows",
     "team_log.write": "Opened the team log, a meeting or consent",
     "achievement.log": "Opened the milestone achievement form",
-    # Referrals and caseloads.
+    "achievement.open": "Opened an achievement to void it or attach documents",
+    "services.window": "Opened a milestone window to change it",
+    # Home pages, referrals and caseloads.
+    "home.view": "Was shown on the home page (caseload or waiting referrals)",
     "referral.view": "Opened a referral",
     "caseload.view": "Viewed the team's caseloads",
     # Downloads, documents and claims.
@@ -37,6 +40,7 @@ PURPOSES = {
     "flags.dismiss": "Opened a flag to dismiss it",
     # The access log itself.
     "audit.search": "Searched the access log by member",
+    "audit.member": "Looked at who has opened the member's record",
     # The API.
     "api.achievement.log": "API: logged a milestone achievement",
 }

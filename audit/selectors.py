@@ -5,13 +5,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from access.policy import scope_members
 from audit.models import AccessEvent, AccessEventMember
+from audit.permissions import may_search_access_log
 from core.dates import IOWA
 from members.models import Member
-from members.selectors import member_list
+from members.selectors import members_matching
 
 # A search naming more members than this asks for a narrower one: the
 # matches are listed by name above the results.
@@ -68,22 +69,38 @@ def access_events_for_member(member: Member) -> QuerySet[AccessEvent]:
     return access_events().filter(pk__in=shown.values("event_id"))
 
 
+def auditable_members(user: Any) -> QuerySet[Member]:
+    """The members whose reads the user may look into.
+
+    Everyone sees who looked at the members in their scope. Those who
+    search the whole log (reviewers) also reach every member the log
+    names, in scope or not: a record read once by a case manager, for a
+    referral later withdrawn, is no less worth auditing.
+    """
+    in_scope = scope_members(user, Member.objects.all())
+    if not may_search_access_log(user):
+        return in_scope
+    in_log = AccessEventMember.objects.filter(member=OuterRef("pk"))
+    return Member.objects.filter(Q(pk__in=in_scope.values("pk")) | Exists(in_log))
+
+
 def access_search_members(user: Any, text: str) -> list[Member]:
-    """Return the members a reviewer's search names, within their scope.
+    """Return the members a reviewer's search names, among the auditable.
 
     The text is a member's public id (pasted from a member page's
     address), a Medicaid ID or words of a name, matched as the member list
-    matches them (members.selectors.member_list). At most
+    matches them (members.selectors.members_matching). At most
     MEMBER_MATCHES_SHOWN + 1 members are returned, so the caller can tell
     that there were more.
     """
     text = text.strip()
+    members = auditable_members(user)
     try:
         public_id = uuid.UUID(text)
     except ValueError:
-        members = member_list(user, text)
+        members = members_matching(members, text)
     else:
-        members = scope_members(user, Member.objects.filter(public_id=public_id))
+        members = members.filter(public_id=public_id)
     members = members.order_by("last_name", "first_name", "pk")
     return list(members[: MEMBER_MATCHES_SHOWN + 1])
 

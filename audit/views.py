@@ -4,16 +4,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from access.policy import member_get, record_member_read
+from access.policy import record_member_read, scope_members
 from accounts.models import User
 from audit.forms import AccessSearchForm
 from audit.models import AccessEvent
 from audit.permissions import may_search_access_log, may_see_member_access
-from audit.selectors import access_event_search, access_events, access_events_for_member
+from audit.selectors import (
+    access_event_search,
+    access_events,
+    access_events_for_member,
+    auditable_members,
+)
 from members.models import Member
 
 EVENTS_PER_PAGE = 50
@@ -72,13 +77,23 @@ def member_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Who has looked at one member's record, newest first.
 
     Opening this page is itself a read of the member, recorded like any
-    other (by member_get): it lists itself first.
+    other: it lists itself first. Reviewers reach every member the log
+    names (audit.selectors.auditable_members); others their scope.
     """
     actor = cast(User, request.user)
     if not may_see_member_access(actor):
         raise PermissionDenied
-    member = member_get(actor, public_id, request=request)
+    member = auditable_members(actor).filter(public_id=public_id).first()
+    if member is None:
+        raise Http404("No such member.")
+    record_member_read(actor, [member.pk], purpose="audit.member", request=request)
     page = Paginator(access_events_for_member(member), EVENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "audit/member.html", {"member": member, "page": page})
+    # A reviewer may audit a member whose record is out of their scope.
+    may_open = scope_members(actor, Member.objects.filter(pk=member.pk)).exists()
+    return render(
+        request,
+        "audit/member.html",
+        {"member": member, "page": page, "may_open_record": may_open},
+    )

@@ -60,6 +60,9 @@ def job_end_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = cast(User, request.user)
     job = job_get(actor, public_id)
     require_action_on_member(actor, Action.RECORD_JOB_END, job.member)
+    record_member_read(
+        actor, [job.member_id], purpose="job_end.record", request=request
+    )
     form = JobEndForm(request.POST or None, initial={"ended_on": iowa_today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,6 +174,10 @@ def _post_on_job_end(
         else:
             messages.success(request, done)
             return redirect("jobends:detail", job_end.public_id)
+    # Shown again with its errors, the page shows the member again.
+    record_member_read(
+        actor, [job_end.job.member_id], purpose="job_end.view", request=request
+    )
     context = _detail_context(actor, job_end, **{context_name: form})
     return render(request, "jobends/job_end_detail.html", context, status=400)
 

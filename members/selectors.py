@@ -24,16 +24,25 @@ def member_list(user: Any, search: str = "") -> QuerySet[Member]:
     members = scope_members(user, Member.objects.all()).select_related(
         "county", "payer", "managing_organization", "case_manager"
     )
+    return members_matching(members, search).order_by("last_name", "first_name", "pk")
 
+
+def members_matching(members: QuerySet[Member], search: str) -> QuerySet[Member]:
+    """Narrow ``members`` to a search, as the member list reads one.
+
+    A search that reads as a Medicaid ID matches that ID exactly; anything
+    else matches names, every word somewhere in the name. An empty search
+    narrows nothing.
+    """
     search = search.strip()
-    if search:
-        normalized = medicaid_id_normalize(search)
-        if medicaid_id_is_valid(normalized):
-            members = members.filter(medicaid_id=normalized)
-        else:
-            for word in name_fold(search).split():
-                members = members.filter(name_search_key__contains=word)
-    return members.order_by("last_name", "first_name", "pk")
+    if not search:
+        return members
+    normalized = medicaid_id_normalize(search)
+    if medicaid_id_is_valid(normalized):
+        return members.filter(medicaid_id=normalized)
+    for word in name_fold(search).split():
+        members = members.filter(name_search_key__contains=word)
+    return members
 
 
 @dataclass(frozen=True)

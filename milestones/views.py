@@ -26,6 +26,7 @@ from milestones.forms import (
 from milestones.models import (
     AuthorizationRound,
     EvidenceDocument,
+    MilestoneAchievement,
     MilestoneAuthorization,
 )
 from milestones.rules import (
@@ -279,6 +280,9 @@ def window_change_view(
     actor = cast(User, request.user)
     authorization = authorization_round_get(actor, public_id)
     require(actor, Action.AUTHORIZE_SERVICES)
+    record_member_read(
+        actor, [authorization.member_id], purpose="services.window", request=request
+    )
     line = _line_of(authorization, milestone)
     form = WindowChangeForm(
         request.POST or None,
@@ -317,12 +321,24 @@ def window_change_view(
     )
 
 
+def _record_achievement_read(
+    request: HttpRequest, actor: User, achievement: MilestoneAchievement
+) -> None:
+    record_member_read(
+        actor,
+        [achievement.line.round.member_id],
+        purpose="achievement.open",
+        request=request,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def achievement_void_view(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = cast(User, request.user)
     achievement = achievement_get(actor, public_id)
     require(actor, Action.LOG_SERVICES)
+    _record_achievement_read(request, actor, achievement)
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -351,6 +367,7 @@ def evidence_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = cast(User, request.user)
     achievement = achievement_get(actor, public_id)
     require(actor, Action.LOG_SERVICES)
+    _record_achievement_read(request, actor, achievement)
     form = EvidenceForm(
         request.POST or None,
         request.FILES or None,
@@ -379,9 +396,14 @@ def evidence_add_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def download_name(document: EvidenceDocument) -> str:
-    """The uploaded name, with the extension of what the file really is."""
-    stem = document.original_name.rsplit(".", 1)[0] or "document"
-    return f"{stem}.{document.extension}"
+    """What the file is, with the extension of what it really is.
+
+    Never the uploaded name: people name scans after the member, and a
+    download's name lands in download folders and browser histories. The
+    page lists the uploaded name beside the link.
+    """
+    kind = document.kind.replace("_", "-")
+    return f"{kind}-{str(document.public_id)[:8]}.{document.extension}"
 
 
 @login_required

@@ -34,7 +34,7 @@ from tests.api.read_builders import (
     record_job,
 )
 from tests.audit.helpers import last_event, member_ids_of, reads_by
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, ReferralFactory
 from tests.milestones.helpers import authorize
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +148,39 @@ def test_possible_duplicates_shown_while_adding_a_member_are_recorded(
 
     assert response.status_code == 200
     assert reads_by(case_manager) == [("member.duplicates", [existing.pk])]
+
+
+def test_a_specialists_home_page_records_the_caseload_it_lists(
+    scene: Scene, specialist: User
+) -> None:
+    assert signed_in(specialist).get(reverse("accounts:home")).status_code == 200
+
+    assert reads_by(specialist) == [("home.view", [scene.member.pk])]
+
+
+@pytest.mark.parametrize("role", ["case_manager", "supervisor"])
+def test_a_home_page_records_the_waiting_referrals_it_lists(
+    role: str,
+    request: pytest.FixtureRequest,
+    case_manager: User,
+    provider_a: ProviderSite,
+) -> None:
+    waiting = ReferralFactory(
+        member__managing_organization=case_manager.organization,
+        provider=provider_a,
+    )
+    reader = request.getfixturevalue(role)
+
+    response = signed_in(reader).get(reverse("accounts:home"))
+
+    assert waiting.member.last_name in response.content.decode()
+    assert reads_by(reader) == [("home.view", [waiting.member.pk])]
+
+
+def test_a_home_page_that_lists_no_one_records_nothing(reviewer: User) -> None:
+    assert signed_in(reviewer).get(reverse("accounts:home")).status_code == 200
+
+    assert reads_by(reviewer) == []
 
 
 def test_the_referral_page_records_a_read(scene: Scene, supervisor: User) -> None:

@@ -85,6 +85,28 @@ def test_specialists_are_refused_and_others_out_of_scope_find_nothing(
     assert reads_by(user) == []
 
 
+def test_reviewers_see_who_looked_at_a_member_outside_their_scope_the_log_names(
+    case_manager: User, reviewer: User
+) -> None:
+    never_referred = MemberFactory(managing_organization=case_manager.organization)
+    never_read = MemberFactory(managing_organization=case_manager.organization)
+    read_now(case_manager, [never_referred])
+
+    response = signed_in(reviewer).get(url_of(never_referred))
+
+    assert response.status_code == 200
+    assert [event.user for event in response.context["page"]] == [
+        reviewer,
+        case_manager,
+    ]
+    member_link = f'href="{reverse("members:detail", args=[never_referred.public_id])}"'
+    assert member_link not in response.content.decode()
+    assert signed_in(reviewer).get(url_of(never_read)).status_code == 404
+    # The record itself stays out of the reviewer's reach.
+    member_page = reverse("members:detail", args=[never_referred.public_id])
+    assert signed_in(reviewer).get(member_page).status_code == 404
+
+
 def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(
     client: Client, member: Member
 ) -> None:
@@ -107,14 +129,14 @@ def test_the_page_lists_the_reads_of_this_member_with_itself_first(
 
     events = list(response.context["page"])
     assert [(event.user, event.purpose) for event in events] == [
-        (supervisor, "member.view"),
+        (supervisor, "audit.member"),
         (specialist, "member.list"),
     ]
     assert events[0].path == url_of(member)
     page = text_of(response.content.decode())
     assert "Listed members Shown with 1 other member" in page
     assert "192.0.2.30" in page
-    assert reads_by(supervisor) == [("member.view", [member.pk])]
+    assert reads_by(supervisor) == [("audit.member", [member.pk])]
 
 
 def test_a_read_through_the_api_names_its_token(

@@ -179,18 +179,38 @@ def test_a_search_by_name_ignores_accents_and_case(
     assert response.context["members_named"] == [wanted]
 
 
-def test_a_member_the_reviewer_cannot_see_is_not_found(
+def test_a_member_outside_the_reviewers_scope_is_found_once_the_log_names_them(
     reviewing: Client, case_manager: User
 ) -> None:
-    never_referred = MemberFactory(managing_organization=case_manager.organization)
+    # Never in IPS: reviewers do not see the record itself, but a case
+    # manager's read of it is still theirs to audit.
+    never_referred = MemberFactory(
+        managing_organization=case_manager.organization, last_name="Quillfeather"
+    )
     read_now(case_manager, [never_referred])
 
-    response = reviewing.post(URL, {"member": str(never_referred.public_id)})
+    by_name = reviewing.post(URL, {"member": "quillfeather"})
+    by_id = reviewing.post(URL, {"member": str(never_referred.public_id)})
+
+    for response in (by_name, by_id):
+        assert response.status_code == 200
+        assert response.context["members_named"] == [never_referred]
+    assert [event.user for event in shown(by_name)] == [case_manager]
+    # The first search is itself a read of the member, found by the second.
+    assert [event.user for event in shown(by_id)][-1] == case_manager
+
+
+def test_a_member_neither_in_scope_nor_in_the_log_is_not_found(
+    reviewing: Client, case_manager: User
+) -> None:
+    never_read = MemberFactory(managing_organization=case_manager.organization)
+
+    response = reviewing.post(URL, {"member": str(never_read.public_id)})
 
     assert response.status_code == 200
     assert shown(response) == []
     assert errors_next_to(response.content.decode(), "member") == (
-        "No member you can see matches this."
+        "No member in the access log or in your scope matches this."
     )
 
 
