@@ -81,7 +81,7 @@ def digest_text(lines: list[DigestLine]) -> tuple[str, str]:
     """The subject and body of a digest: counts and links only."""
     new = sum(line.new for line in lines)
     overdue = sum(line.overdue for line in lines)
-    subject = f"IPS Portal: {new} new and {overdue} overdue flags"
+    subject = f"IPS Portal flags: {new} new, {overdue} overdue"
     body = [
         "Flags in your IPS Portal work queue that are new since your last "
         "digest or past their due date:",

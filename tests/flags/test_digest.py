@@ -327,9 +327,9 @@ def test_each_team_member_gets_counts_by_kind_with_links_to_the_inbox(
     }
     assert sent == len(mail.outbox) == len(expected)
     assert {name: counts(message) for name, message in received.items()} == expected
-    assert received["case_manager"].subject == "IPS Portal: 2 new and 1 overdue flags"
-    assert received["specialist"].subject == "IPS Portal: 4 new and 1 overdue flags"
-    assert received["outsider"].subject == "IPS Portal: 1 new and 1 overdue flags"
+    assert received["case_manager"].subject == "IPS Portal flags: 2 new, 1 overdue"
+    assert received["specialist"].subject == "IPS Portal flags: 4 new, 1 overdue"
+    assert received["outsider"].subject == "IPS Portal flags: 1 new, 1 overdue"
     # One flag new and overdue at once is one flag in the record.
     rows = DigestSent.objects.values_list("user__username", "day", "flag_count")
     assert sorted(rows) == sorted(
