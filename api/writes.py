@@ -367,8 +367,9 @@ class CoachingEntryLogView(WriteView):
         summary="Log coaching given on a day",
         description=(
             "The same rules as the portal's form: more than zero minutes, at "
-            "most 24 hours on one day, no future dates. Coaching on a day "
-            "with no authorization in force is kept, and not billable. "
+            "most 24 hours on one day, no future dates, and no day before the "
+            "member joined IPS or before the first fee schedule. Coaching on a "
+            "day with no authorization in force is kept, and not billable. "
             "Needs a token with the coaching grant."
         ),
         request=CoachingEntryLogSerializer,

@@ -155,6 +155,27 @@ def billed_coaching_claim(member_id: int, day: datetime.date) -> ClaimLine | Non
     )
 
 
+def coaching_claims_between(
+    member_id: int, begins_on: datetime.date, ends_on: datetime.date
+) -> list[ClaimLine]:
+    """Claim lines for the member's coaching in the months of a date range.
+
+    Every line not voided, oldest month first: a billed one, and a held
+    one too, since a held line keeps the tier, amount and authorization
+    number it was made with until it is released into a batch. One query.
+    """
+    return list(
+        ClaimLine.objects.filter(
+            member_id=member_id,
+            kind=ClaimLine.Kind.COACHING,
+            month__range=(month_start(begins_on), month_start(ends_on)),
+            voided_at__isnull=True,
+        )
+        .select_related("batch")
+        .order_by("month")
+    )
+
+
 def billed_in_words(batch: ClaimBatch) -> str:
     """Name a claim batch as a message does: "claim batch 2 of 11/2026"."""
     return f"claim batch {batch.number} of {batch.month:%m/%Y}"

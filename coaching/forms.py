@@ -21,6 +21,14 @@ class CoachingPeriodForm(forms.Form):
     authorization_number = forms.CharField(max_length=40)
     payer = forms.ModelChoiceField(queryset=Payer.objects.order_by("name"))
     authorized_on = DateField(label="Authorization date")
+    after_billing_reason = forms.CharField(
+        label="Why it changes coaching already billed",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history of the periods it changes. The bill "
+        "stays as it was until the provider's billing voids its line.",
+    )
 
 
 class CoachingEntryForm(forms.Form):

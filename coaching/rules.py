@@ -100,6 +100,7 @@ class CoachingMonth:
     billable_quarter_hours: int
     authorization_number: str
     amount: Decimal
+    has_no_rate: bool = False
 
     @property
     def tier_differs(self) -> bool:
@@ -138,6 +139,9 @@ def coaching_month(
     earned = tier_from_minutes(minutes, len(counted))
     authorized = max((p.tier for p in periods), default=None)
     billable = None if earned is None or authorized is None else min(earned, authorized)
+    has_no_rate = billable is not None and billable not in rates
+    if has_no_rate:
+        billable = None
 
     number, billable_quarters, amount = "", 0, Decimal("0.00")
     if billable is not None:
@@ -161,4 +165,5 @@ def coaching_month(
         billable_quarter_hours=billable_quarters,
         authorization_number=number,
         amount=amount,
+        has_no_rate=has_no_rate,
     )

@@ -141,6 +141,48 @@ def test_a_future_date_and_a_day_over_24_hours_are_refused_by_field(
     assert CoachingEntry.objects.count() == 1
 
 
+def test_a_day_before_the_member_joined_ips_is_refused_by_field(
+    coaching_token: IssuedToken, member: Member
+) -> None:
+    # The member joined IPS on 01/10/2026.
+    for day in ("2025-05-15", "2026-01-09", "0001-01-01"):
+        response = post(coaching_token.secret, entry_body(member, coached_on=day))
+
+        assert response.status_code == 400, day
+        assert response.json()["error"]["fields"] == {
+            "coached_on": [
+                "The date cannot be before the member joined IPS (01/10/2026)."
+            ]
+        }
+    assert not CoachingEntry.objects.exists()
+
+
+def test_a_day_before_the_first_fee_schedule_is_refused_by_field(
+    coaching_token: IssuedToken,
+    case_manager: User,
+    specialist: User,
+    provider_a: ProviderSite,
+) -> None:
+    member = MemberFactory(managing_organization=case_manager.organization)
+    EpisodeFactory(
+        member=member,
+        provider=provider_a,
+        specialist=specialist,
+        opened_on=D(2025, 4, 1),
+    )
+
+    response = post(coaching_token.secret, entry_body(member, coached_on="2025-06-30"))
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "coached_on": [
+            "No fee schedule is in force on 06/30/2025: the first schedule begins "
+            "07/01/2025."
+        ]
+    }
+    assert not CoachingEntry.objects.exists()
+
+
 def test_an_unknown_kind_and_fields_that_set_ownership_are_refused(
     coaching_token: IssuedToken, member: Member, specialist: User
 ) -> None:

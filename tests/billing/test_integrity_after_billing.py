@@ -3,7 +3,8 @@
 A billed milestone is corrected through its claim line (rule — billed):
 the achievement cannot be voided, nor its window moved off its date,
 while a batch bills it. Coaching logged in a month already billed needs a
-reason, kept in the history. Underneath, the database refuses any writer
+reason, kept in the history, and so does a coaching authorization that
+changes a month already billed. Underneath, the database refuses any writer
 that changes a billed line's terms, edits or deletes an achievement, or
 un-voids either.
 """
@@ -23,7 +24,7 @@ from django.urls import reverse
 from accounts.models import User
 from billing.models import ClaimLine
 from billing.services import claim_batch_create, claim_line_void
-from coaching.models import CoachingEntry
+from coaching.models import CoachingEntry, CoachingPeriod
 from coaching.services import coaching_entry_log, coaching_period_authorize
 from members.models import Member
 from milestones.models import AuthorizationRound, MilestoneAchievement
@@ -291,6 +292,205 @@ def test_the_coaching_form_asks_for_the_reason_next_to_its_field_and_keeps_the_e
 
     assert kept.status_code == 302
     assert CoachingEntry.objects.filter(member=member).count() == 2
+
+
+# Coaching authorized after billing
+
+
+def authorize_tier_4_from_september_15(
+    case_manager: User, member: Member, **changes: Any
+) -> CoachingPeriod:
+    arguments: dict[str, Any] = {
+        "actor": case_manager,
+        "member": member,
+        "payer": member.payer,
+        "tier": 4,
+        "begins_on": D(2026, 9, 15),
+        "authorization_number": "CO-2026-8",
+        "authorized_on": D(2026, 11, 30),
+    }
+    arguments.update(changes)
+    return coaching_period_authorize(**arguments)
+
+
+BILLED_SEPTEMBER = (
+    "Coaching of 09/2026 is already billed on claim batch 1 of 09/2026. This "
+    "period changes the tier or authorization number that bill was made from. "
+    "Say why: a bill stays as it was until the provider's billing voids its "
+    "line and bills the month again."
+)
+
+
+def test_a_tier_change_in_a_billed_month_needs_a_reason(
+    member: Member, case_manager: User, billed_coaching: ClaimLine
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        authorize_tier_4_from_september_15(case_manager, member)
+
+    assert refused.value.message_dict == {"after_billing_reason": [BILLED_SEPTEMBER]}
+    current = CoachingPeriod.objects.get(member=member)
+    assert (current.tier, current.ends_on) == (2, D(2026, 11, 29))
+
+
+def test_a_tier_change_in_a_billed_month_keeps_its_reason_in_both_periods_history(
+    member: Member, case_manager: User, billed_coaching: ClaimLine
+) -> None:
+    new = authorize_tier_4_from_september_15(
+        case_manager,
+        member,
+        after_billing_reason="The payer approved tier 4 from 09/15 on appeal.",
+    )
+
+    reason = (
+        "Authorized after coaching of 09/2026 was billed: The payer approved "
+        "tier 4 from 09/15 on appeal."
+    )
+    assert new.history.get().history_change_reason == reason
+    earlier = CoachingPeriod.objects.get(member=member, tier=2)
+    assert earlier.ends_on == D(2026, 9, 14)
+    assert earlier.history.first().history_change_reason == (
+        f"Ended early for tier 4 from 09/15/2026. {reason}"
+    )
+    assert earlier.history.first().history_user == case_manager
+    billed_coaching.refresh_from_db()
+    assert (billed_coaching.amount, billed_coaching.authorization_number) == (
+        Decimal("436.40"),
+        "CO-2026-7",
+    )
+
+
+def test_a_tier_change_across_two_billed_months_names_both(
+    member: Member,
+    case_manager: User,
+    specialist: User,
+    supervisor: User,
+    provider_a: Any,
+    billed_coaching: ClaimLine,
+) -> None:
+    coaching_entry_log(
+        actor=specialist,
+        member=member,
+        coached_on=D(2026, 10, 6),
+        minutes=180,
+        kind=CoachingEntry.Kind.WORKSITE,
+    )
+    assert claim_batch_create(
+        actor=supervisor, provider=provider_a, month=D(2026, 10, 1)
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        authorize_tier_4_from_september_15(case_manager, member)
+    new = authorize_tier_4_from_september_15(
+        case_manager, member, after_billing_reason="Approved on appeal."
+    )
+
+    assert refused.value.messages == [
+        "Coaching of 09/2026 is already billed on claim batch 1 of 09/2026. "
+        "Coaching of 10/2026 is already billed on claim batch 1 of 10/2026. This "
+        "period changes the tier or authorization number those bills were made "
+        "from. Say why: a bill stays as it was until the provider's billing voids "
+        "its line and bills the month again."
+    ]
+    assert new.history.get().history_change_reason == (
+        "Authorized after coaching of 09/2026, 10/2026 was billed: Approved on appeal."
+    )
+
+
+def test_a_period_touching_only_months_not_billed_needs_no_reason(
+    member: Member, case_manager: User, billed_coaching: ClaimLine
+) -> None:
+    later = authorize_tier_4_from_september_15(
+        case_manager, member, begins_on=D(2026, 10, 1)
+    )
+
+    assert later.history.get().history_change_reason is None
+    earlier = CoachingPeriod.objects.get(member=member, tier=2)
+    assert earlier.history.first().history_change_reason == (
+        "Ended early for tier 4 from 10/01/2026"
+    )
+
+
+def test_a_voided_coaching_line_no_longer_asks_for_a_reason(
+    member: Member,
+    case_manager: User,
+    supervisor: User,
+    billed_coaching: ClaimLine,
+) -> None:
+    claim_line_void(
+        actor=supervisor, line=billed_coaching, reason="Tier 4 approved on appeal."
+    )
+
+    new = authorize_tier_4_from_september_15(case_manager, member)
+
+    assert new.begins_on == D(2026, 9, 15)
+
+
+def test_a_coaching_line_held_for_cap_review_asks_for_a_reason_too(
+    member: Member, case_manager: User, supervisor: User, provider_a: Any
+) -> None:
+    coaching_period_authorize(
+        actor=case_manager,
+        member=member,
+        payer=member.payer,
+        tier=2,
+        begins_on=SEPTEMBER,
+        authorization_number="CO-2026-7",
+        authorized_on=D(2026, 8, 25),
+    )
+    ClaimLine.objects.create(
+        provider=provider_a,
+        member=member,
+        kind=ClaimLine.Kind.COACHING,
+        month=SEPTEMBER,
+        service_on=SEPTEMBER,
+        service="H2025-U3",
+        units=Decimal(1),
+        rate=Decimal("436.40"),
+        amount=Decimal("436.40"),
+        authorization_number="CO-2026-7",
+        payer=member.payer,
+        is_held=True,
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        authorize_tier_4_from_september_15(case_manager, member)
+
+    assert refused.value.message_dict["after_billing_reason"][0].startswith(
+        "Coaching of 09/2026 already has a claim line, held for cap review."
+    )
+
+
+def test_the_authorization_form_asks_for_the_reason_next_to_its_field(
+    member: Member, case_manager: User, billed_coaching: ClaimLine
+) -> None:
+    client = Client()
+    client.force_login(case_manager)
+    url = reverse("coaching:authorize", args=[member.public_id])
+    authorization = {
+        "tier": "4",
+        "begins_on": "09/15/2026",
+        "authorization_number": "CO-2026-8",
+        "payer": str(member.payer.pk),
+        "authorized_on": "11/30/2026",
+    }
+
+    refused = client.post(url, authorization)
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert errors_next_to(page, "after_billing_reason") == BILLED_SEPTEMBER
+    assert 'value="CO-2026-8"' in page
+    assert CoachingPeriod.objects.filter(member=member).count() == 1
+
+    kept = client.post(
+        url, {**authorization, "after_billing_reason": "Approved on appeal."}
+    )
+
+    assert kept.status_code == 302
+    new = CoachingPeriod.objects.get(member=member, tier=4)
+    assert new.history.get().history_change_reason == (
+        "Authorized after coaching of 09/2026 was billed: Approved on appeal."
+    )
 
 
 # The database underneath

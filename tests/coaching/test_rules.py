@@ -159,3 +159,26 @@ def test_a_month_without_contacts_pays_nothing() -> None:
 
     assert month.billable_tier is None
     assert month.amount == Decimal("0.00")
+
+
+def test_a_month_whose_billable_tier_has_no_rate_is_not_billable() -> None:
+    # Before 07/01/2025 no fee schedule is in force: only the period's own
+    # kept rate (tier 3) is known, and the 30 minutes earn tier 1.
+    entries = [(D(2025, 5, 15), 30)]
+
+    month = coaching_month(
+        D(2025, 5, 1), entries, [period(D(2025, 5, 1), 3, "C-1")], {3: POSTED[3]}
+    )
+
+    assert (month.earned_tier, month.authorized_tier) == (1, 3)
+    assert month.has_no_rate
+    assert month.billable_tier is None
+    assert (month.authorization_number, month.amount) == ("", Decimal("0.00"))
+
+
+def test_a_month_with_its_rate_says_it_has_one() -> None:
+    month = coaching_month(
+        D(2026, 5, 1), [(D(2026, 5, 4), 30)], [period(D(2026, 4, 1), 3, "C-1")], POSTED
+    )
+
+    assert not month.has_no_rate

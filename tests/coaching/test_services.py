@@ -254,3 +254,127 @@ def test_member_page_queries_do_not_grow_with_coaching_entries(
         client.get(url)
 
     assert len(many) == len(few)
+
+
+# Dates outside the member's time in IPS or the fee schedules
+
+
+@pytest.fixture
+def member_since_april_2025(
+    case_manager: User, specialist: User, provider_a: Any
+) -> Member:
+    """A member in IPS since before the first fee schedule (07/01/2025)."""
+    member = MemberFactory(managing_organization=case_manager.organization)
+    EpisodeFactory(
+        member=member,
+        provider=provider_a,
+        specialist=specialist,
+        opened_on=D(2025, 4, 1),
+    )
+    return member
+
+
+@pytest.mark.parametrize("begins_on", [D(1900, 1, 1), D(2025, 5, 1), D(2026, 1, 9)])
+def test_a_period_cannot_begin_before_the_member_joined_ips(
+    case_manager: User, member: Member, begins_on: D
+) -> None:
+    with pytest.raises(ValidationError) as refusal:
+        authorize(case_manager, member, begins_on=begins_on)
+
+    assert refusal.value.message_dict == {
+        "begins_on": [
+            "A coaching period cannot begin before the member joined IPS (01/10/2026)."
+        ]
+    }
+    assert not CoachingPeriod.objects.exists()
+
+
+def test_a_period_may_begin_the_day_the_member_joined_ips(
+    case_manager: User, member: Member
+) -> None:
+    period = authorize(
+        case_manager, member, begins_on=D(2026, 1, 10), authorized_on=D(2026, 1, 10)
+    )
+
+    assert period.begins_on == D(2026, 1, 10)
+
+
+def test_a_period_cannot_begin_before_the_first_fee_schedule(
+    case_manager: User, member_since_april_2025: Member
+) -> None:
+    with pytest.raises(ValidationError) as refusal:
+        authorize(case_manager, member_since_april_2025, begins_on=D(2025, 6, 30))
+
+    assert refusal.value.message_dict == {
+        "begins_on": [
+            "No fee schedule is in force on 06/30/2025: the first schedule begins "
+            "07/01/2025."
+        ]
+    }
+    assert authorize(
+        case_manager, member_since_april_2025, begins_on=D(2025, 7, 1)
+    ).begins_on == D(2025, 7, 1)
+
+
+@pytest.mark.parametrize("begins_on", [D(2027, 12, 2), D(2099, 12, 31)])
+def test_a_period_beginning_more_than_a_year_away_is_refused(
+    case_manager: User, member: Member, begins_on: D
+) -> None:
+    with pytest.raises(ValidationError) as refusal:
+        authorize(case_manager, member, begins_on=begins_on)
+
+    assert list(refusal.value.message_dict) == ["begins_on"]
+    assert "more than a year from today" in refusal.value.messages[0]
+
+
+def test_a_period_beginning_a_year_from_today_is_accepted(
+    case_manager: User, member: Member
+) -> None:
+    assert authorize(case_manager, member, begins_on=D(2027, 12, 1))
+
+
+def test_coaching_before_the_member_joined_ips_is_refused(
+    specialist: User, member: Member
+) -> None:
+    with pytest.raises(ValidationError) as refusal:
+        log(specialist, member, coached_on=D(2026, 1, 9))
+
+    assert refusal.value.message_dict == {
+        "coached_on": ["The date cannot be before the member joined IPS (01/10/2026)."]
+    }
+    assert log(specialist, member, coached_on=D(2026, 1, 10)).minutes == 60
+
+
+def test_coaching_before_the_first_fee_schedule_is_refused(
+    specialist: User, member_since_april_2025: Member
+) -> None:
+    with pytest.raises(ValidationError) as refusal:
+        log(specialist, member_since_april_2025, coached_on=D(2025, 6, 30))
+
+    assert refusal.value.message_dict == {
+        "coached_on": [
+            "No fee schedule is in force on 06/30/2025: the first schedule begins "
+            "07/01/2025."
+        ]
+    }
+    assert log(specialist, member_since_april_2025, coached_on=D(2025, 7, 1))
+
+
+def test_coaching_between_two_times_in_ips_is_refused_and_late_notes_are_kept(
+    specialist: User, member: Member, provider_a: Any
+) -> None:
+    member.episodes.update(closed_on=D(2026, 6, 30), exit_reason="moved")
+    EpisodeFactory(
+        member=member,
+        provider=provider_a,
+        specialist=specialist,
+        opened_on=D(2026, 9, 1),
+    )
+
+    with pytest.raises(ValidationError) as refusal:
+        log(specialist, member, coached_on=D(2026, 8, 31))
+
+    assert refusal.value.messages == [
+        "The date cannot be before the member joined IPS (09/01/2026)."
+    ]
+    assert log(specialist, member, coached_on=D(2026, 6, 30))
