@@ -10,6 +10,7 @@ un-voids either.
 """
 
 import datetime
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -286,12 +287,21 @@ def test_the_coaching_form_asks_for_the_reason_next_to_its_field_and_keeps_the_e
         "billing voids that line and bills the month again."
     )
     assert 'value="Shift review"' in page
+    # Asked for, the reason is not optional.
+    assert reason_label(page) == "Why it is logged after its month was billed"
     assert CoachingEntry.objects.filter(member=member).count() == 1
 
     kept = client.post(url, {**entry, "after_billing_reason": "Late notes."})
 
     assert kept.status_code == 302
     assert CoachingEntry.objects.filter(member=member).count() == 2
+
+
+def reason_label(page: str) -> str:
+    """The reason field's label as the page shows it."""
+    found = re.search(r'<label for="id_after_billing_reason">(.*?)</label>', page, re.S)
+    assert found is not None
+    return " ".join(found.group(1).split())
 
 
 # Coaching authorized after billing
@@ -479,6 +489,7 @@ def test_the_authorization_form_asks_for_the_reason_next_to_its_field(
     assert refused.status_code == 200
     page = refused.content.decode()
     assert errors_next_to(page, "after_billing_reason") == BILLED_SEPTEMBER
+    assert reason_label(page) == "Why it changes coaching already billed"
     assert 'value="CO-2026-8"' in page
     assert CoachingPeriod.objects.filter(member=member).count() == 1
 
