@@ -1,7 +1,9 @@
 """Changes to a person's sign-in: their authenticator app, their sessions."""
 
+from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -58,3 +60,17 @@ def user_sessions_end_all(user: User) -> None:
     User.objects.filter(pk=user.pk).update(
         session_generation=F("session_generation") + 1
     )
+
+
+def user_sessions_end_others(request: HttpRequest, user: User) -> None:
+    """End every other session of the person making this request.
+
+    For a change to how they sign in (a new password, a new authenticator
+    app): a session someone else opened before it ends, this one goes on.
+    As ``user_sessions_end_all``, then this session takes the new hash,
+    under a new key. A new password changes the hash by itself; raising
+    the generation as well keeps one way of ending sessions for both.
+    """
+    user_sessions_end_all(user)
+    user.refresh_from_db(fields=["password", "session_generation"])
+    update_session_auth_hash(request, user)

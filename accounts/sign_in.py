@@ -6,13 +6,22 @@ minutes, so no page, API call or admin screen treats them as signed in
 before the second step. With OTP_REQUIRED every sign-in needs a code, and
 someone without an authenticator app sets one up before going further;
 otherwise only people who have set one up are asked for a code.
+
+A signed-in person gives their password again before changing how they
+sign in (a new password, a new authenticator app): a session left open on
+a shared computer is not enough to take the account over.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib.auth import (
+    authenticate,
+    login,
+    logout,
+    update_session_auth_hash,
+)
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -81,6 +90,27 @@ def pending_sign_in_get(request: HttpRequest) -> PendingSignIn | None:
         next_url=pending["next"],
         has_device=totp_device_confirmed_get(user) is not None,
     )
+
+
+def password_check(request: HttpRequest, user: User, password: str) -> bool:
+    """Whether this is the signed-in person's password, asked for again.
+
+    Checked as the sign-in checks it, so the same lockout applies
+    (django-axes): a wrong password here counts as a failed sign-in for
+    this username at this address, and a locked-out username is refused
+    whatever is typed. The fifth failure ends this session too
+    (accounts.lockout).
+    """
+    checked = authenticate(request, username=user.get_username(), password=password)
+    if checked is None or checked.pk != user.pk:
+        return False
+
+    # A password kept under an older hasher is stored again when checked,
+    # which changes the session hash: this session must follow.
+    if checked.password != user.password:
+        user.password = checked.password
+        update_session_auth_hash(request, user)
+    return True
 
 
 def sign_in_complete(

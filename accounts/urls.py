@@ -11,6 +11,11 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
     path("account/", views.account_view, name="account"),
     path(
+        "account/password/",
+        views.PasswordChangeView.as_view(),
+        name="password-change",
+    ),
+    path(
         "account/two-step-sign-in/",
         views.two_factor_setup_view,
         name="two-factor-setup",

@@ -7,22 +7,24 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.policy import record_member_read
-from accounts.forms import CodeForm
+from accounts.forms import AppSetUpForm, CodeForm, PasswordChangeForm
 from accounts.models import User
 from accounts.selectors import (
     home_context,
@@ -33,9 +35,11 @@ from accounts.services import (
     totp_device_confirm,
     totp_device_start,
     user_sessions_end_all,
+    user_sessions_end_others,
 )
 from accounts.sessions import session_ends_at
 from accounts.sign_in import (
+    PendingSignIn,
     pending_sign_in_begin,
     pending_sign_in_get,
     second_factor_needed,
@@ -59,6 +63,7 @@ TOO_MANY_CODES = (
     "newest code your app shows."
 )
 SIGN_IN_AGAIN = "Your sign-in took too long to finish. Please sign in again."
+OTHER_SESSIONS_ENDED = "You are signed out on your other devices."
 
 
 class SignInView(auth_views.LoginView):
@@ -67,7 +72,7 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: auth_forms.AuthenticationForm) -> HttpResponse:
         user = cast(Any, form.get_user())  # authenticate() set user.backend
         if not second_factor_needed(user):
             sign_in_complete(self.request, user, backend=user.backend)
@@ -138,14 +143,18 @@ def _qr_code_svg(device: TOTPDevice) -> SafeString:
     return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 (our own SVG)
 
 
+@sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan or type the secret, confirm a code.
 
-    Reached signed in, from the account page, or in the middle of signing
-    in when a code is required and the person has no app yet; then the
-    confirmed code finishes the sign-in. Someone with an app confirmed
-    cannot add another before giving that app's code.
+    Reached signed in, from the account page: the person gives their
+    password as well, and once the code confirms the app (a first one, or
+    one on a new phone) every other session of theirs ends. Or reached in
+    the middle of signing in, the password just given, when a code is
+    required and the person has no app yet: then the confirmed code
+    finishes the sign-in. Someone with an app confirmed cannot add another
+    before giving that app's code.
     """
     pending = None
     if request.user.is_authenticated:
@@ -158,30 +167,55 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:sign-in-code")
         user = pending.user
 
+    had_device = totp_device_confirmed_get(user) is not None
     device = totp_device_start(user)
-    form = CodeForm(request.POST or None)
+    form: CodeForm
+    if pending is None:
+        form = AppSetUpForm(request, user, request.POST or None)
+    else:
+        form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         refused = _throttled(device)
         if refused is None:
             if totp_device_confirm(device, form.cleaned_data["code"]):
-                messages.success(request, "Two-step sign-in is on for your account.")
-                if pending is not None:
-                    sign_in_complete(request, user, pending.backend, device)
-                    return HttpResponseRedirect(pending.next_url)
-                otp_login(request, device)
-                return redirect("accounts:account")
+                return _app_confirmed(request, user, device, pending, had_device)
             refused = WRONG_CODE
         form.add_error("code", refused)
 
     context = {
         "form": form,
         "is_signing_in": pending is not None,
-        "has_device": totp_device_confirmed_get(user) is not None,
+        "has_device": had_device,
         "secret": _secret_text(device),
         "qr_code": _qr_code_svg(device),
         "issuer": settings.OTP_TOTP_ISSUER,
     }
     return render(request, "accounts/two_factor_setup.html", context)
+
+
+def _app_confirmed(
+    request: HttpRequest,
+    user: User,
+    device: TOTPDevice,
+    pending: PendingSignIn | None,
+    had_device: bool,
+) -> HttpResponse:
+    """Go on once a code has confirmed the new app."""
+    if pending is not None:
+        messages.success(request, "Two-step sign-in is on for your account.")
+        sign_in_complete(request, user, pending.backend, device)
+        return HttpResponseRedirect(pending.next_url)
+
+    # A session someone opened with the old app, or with the password
+    # alone, does not outlive the change.
+    user_sessions_end_others(request, user)
+    otp_login(request, device)
+    if had_device:
+        done = "Your new phone's app is set up; the old one no longer works."
+    else:
+        done = "Two-step sign-in is on for your account."
+    messages.success(request, f"{done} {OTHER_SESSIONS_ENDED}")
+    return redirect("accounts:account")
 
 
 @login_required
@@ -199,6 +233,28 @@ def account_view(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "accounts/account.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password: the current one, then the new one twice.
+
+    This session stays signed in; every other session of the person ends.
+    """
+
+    form_class = PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form: auth_forms.PasswordChangeForm) -> HttpResponse:
+        form.save()
+        user_sessions_end_others(self.request, form.user)
+        messages.success(
+            self.request, f"Your password is changed. {OTHER_SESSIONS_ENDED}"
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required

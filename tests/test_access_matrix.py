@@ -78,6 +78,7 @@ MATRIX = """
 route                             sent ano spe sup cm  rev adm out osu ocm tok otk
 accounts:account                  GET  302 200 200 200 200 200 200 200 200 302 302
 accounts:home                     GET  302 200 200 200 200 200 200 200 200 302 302
+accounts:password-change          GET  302 200 200 200 200 200 200 200 200 302 302
 accounts:sign-in                  GET  200 302 302 302 302 302 302 302 302 200 200
 accounts:sign-in-code             GET  302 302 302 302 302 302 302 302 302 302 302
 accounts:sign-out                 POST 302 302 302 302 302 302 302 302 302 302 302

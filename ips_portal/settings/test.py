@@ -23,6 +23,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A code at sign-in only for people with an authenticator app, as in the
 # demo; tests of the production rule turn it on themselves.
 OTP_REQUIRED = False
+# The test runner empties the database between tests (core flush command).
+FLUSH_ALLOWED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405 (defined in base)
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import time_machine
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
@@ -162,3 +163,75 @@ def test_behind_a_proxy_the_address_it_names_is_the_one_locked_out(
 
     assert through_proxy(DESK) == 429
     assert through_proxy(ELSEWHERE) == 302
+
+
+# A password asked for again while signed in counts the same.
+
+
+def change_password(client: Client, current: str) -> HttpResponse:
+    return client.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": current,
+            "new_password1": "quiet-harbor-lantern-7",
+            "new_password2": "quiet-harbor-lantern-7",
+        },
+        REMOTE_ADDR=DESK,
+    )
+
+
+def test_wrong_current_passwords_end_the_session_at_the_fifth(
+    client: Client, case_manager: User
+) -> None:
+    """It may be someone at a computer left signed in, guessing."""
+    sign_in(client, case_manager.username)
+    for _ in range(4):
+        assert change_password(client, WRONG).status_code == 200
+
+    fifth = change_password(client, WRONG)
+
+    assert fifth["Location"] == reverse("accounts:sign-in")
+    page = client.get(fifth["Location"]).content.decode()
+    assert "Too many wrong passwords for this username from this computer" in page
+    assert "Sign in again in 30 minutes" in page
+    assert not is_signed_in(client)
+    assert sign_in(client, case_manager.username).status_code == 429
+    assert sign_in(client, case_manager.username, address=ELSEWHERE).status_code == 302
+
+
+def test_failed_sign_ins_and_wrong_passwords_while_signed_in_add_up(
+    client: Client, case_manager: User
+) -> None:
+    sign_in(client, case_manager.username)
+    for _ in range(4):
+        sign_in(Client(), case_manager.username, WRONG)
+
+    assert change_password(client, WRONG)["Location"] == reverse("accounts:sign-in")
+    assert not is_signed_in(client)
+
+
+def test_a_locked_out_username_cannot_change_its_password_even_when_right(
+    client: Client, case_manager: User
+) -> None:
+    sign_in(client, case_manager.username)
+    fail_five_times(Client(), case_manager.username)
+
+    refused = change_password(client, PASSWORD)
+
+    assert refused["Location"] == reverse("accounts:sign-in")
+    case_manager.refresh_from_db()
+    assert case_manager.check_password(PASSWORD)
+
+
+def test_wrong_passwords_at_set_up_of_an_app_count_too(
+    client: Client, case_manager: User
+) -> None:
+    sign_in(client, case_manager.username)
+    set_up = reverse("accounts:two-factor-setup")
+    for _ in range(4):
+        client.post(set_up, {"password": WRONG, "code": "123456"}, REMOTE_ADDR=DESK)
+
+    fifth = client.post(set_up, {"password": WRONG, "code": "123456"}, REMOTE_ADDR=DESK)
+
+    assert fifth["Location"] == reverse("accounts:sign-in")
+    assert not is_signed_in(client)

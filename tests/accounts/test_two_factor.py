@@ -12,17 +12,19 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import Settings
 
 from accounts.models import User
 from tests.accounts.sign_in_steps import (
+    PASSWORD,
     is_signed_in,
     sign_in,
     totp_code,
     wrong_code,
 )
-from tests.pages import errors_next_to_named
+from tests.pages import errors_next_to_named, field_block_named
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,19 @@ def app_of_case_manager(case_manager: User) -> TOTPDevice:
 def next_time_step(clock: time_machine.Traveller) -> None:
     """Move to the app's next code: each code is accepted once."""
     clock.shift(datetime.timedelta(seconds=30))
+
+
+def signed_in_with_code(
+    client: Client,
+    user: User,
+    app: TOTPDevice,
+    clock: time_machine.Traveller,
+) -> None:
+    """Sign in with the password and the app's code, then move to the next
+    code, free for another sign-in."""
+    sign_in(client, user.username)
+    assert client.post(CODE_STEP, {"code": totp_code(app)}).status_code == 302
+    next_time_step(clock)
 
 
 # The code step, for a person with an app.
@@ -212,7 +227,7 @@ def test_a_signed_in_person_sets_up_an_app_and_is_asked_for_codes_from_then_on(
     app = TOTPDevice.objects.get(user=case_manager, confirmed=False)
     assert app.config_url.split("secret=")[1][:8] in page.replace(" ", "")
 
-    turned_on = client.post(SET_UP, {"code": totp_code(app)})
+    turned_on = client.post(SET_UP, {"password": PASSWORD, "code": totp_code(app)})
 
     assert turned_on["Location"] == reverse("accounts:account")
     app.refresh_from_db()
@@ -249,7 +264,7 @@ def test_moving_to_a_new_phone_replaces_the_old_app_once_confirmed(
     new_phone = TOTPDevice.objects.get(user=case_manager, confirmed=False)
     assert TOTPDevice.objects.filter(pk=app_of_case_manager.pk).exists()
     next_time_step(clock)
-    client.post(SET_UP, {"code": totp_code(new_phone)})
+    client.post(SET_UP, {"password": PASSWORD, "code": totp_code(new_phone)})
 
     assert list(TOTPDevice.objects.filter(user=case_manager)) == [new_phone]
 
@@ -261,7 +276,7 @@ def test_a_wrong_code_at_set_up_is_refused_next_to_the_field(
     client.get(SET_UP)
     app = TOTPDevice.objects.get(user=case_manager)
 
-    refused = client.post(SET_UP, {"code": wrong_code(app)})
+    refused = client.post(SET_UP, {"password": PASSWORD, "code": wrong_code(app)})
 
     assert "That code is not right" in errors_next_to_named(
         refused.content.decode(), "code"
@@ -282,6 +297,118 @@ def test_the_qr_code_is_inline_svg_without_style_or_script(
     assert "style" not in svg[0].lower()
     assert "script" not in svg[0].lower()
     assert 'role="img"' in page
+
+
+# Setting up an app while signed in: the password first, then other
+# sessions end.
+
+
+def test_moving_to_a_new_phone_asks_for_the_password_before_any_code(
+    client: Client,
+    case_manager: User,
+    app_of_case_manager: TOTPDevice,
+    clock: time_machine.Traveller,
+) -> None:
+    signed_in_with_code(client, case_manager, app_of_case_manager, clock)
+    client.get(SET_UP)
+    new_phone = TOTPDevice.objects.get(user=case_manager, confirmed=False)
+    code = totp_code(new_phone)
+
+    wrong = client.post(SET_UP, {"password": "not-the-password", "code": code})
+    missing = client.post(SET_UP, {"code": code})
+
+    assert "That is not your password." in errors_next_to_named(
+        wrong.content.decode(), "password"
+    )
+    assert "Enter your password." in errors_next_to_named(
+        missing.content.decode(), "password"
+    )
+    assert set(TOTPDevice.objects.filter(confirmed=True)) == {app_of_case_manager}
+    # No code was tried: the same one still confirms the new phone.
+    assert client.post(SET_UP, {"password": PASSWORD, "code": code}).status_code == 302
+
+
+def test_setting_up_a_first_app_while_signed_in_asks_for_the_password(
+    client: Client, case_manager: User, clock: time_machine.Traveller
+) -> None:
+    sign_in(client, case_manager.username)
+    page = client.get(SET_UP).content.decode()
+    app = TOTPDevice.objects.get(user=case_manager)
+
+    refused = client.post(SET_UP, {"password": "not-the-password", "code": "1"})
+
+    assert 'autocomplete="current-password"' in field_block_named(page, "password")
+    assert "That is not your password." in errors_next_to_named(
+        refused.content.decode(), "password"
+    )
+    app.refresh_from_db()
+    assert not app.confirmed
+
+
+def test_moving_to_a_new_phone_ends_the_persons_other_sessions(
+    case_manager: User,
+    specialist: User,
+    app_of_case_manager: TOTPDevice,
+    clock: time_machine.Traveller,
+) -> None:
+    """Without the requirement, as with it: a session that gave the old
+    app's code would otherwise go on."""
+    at_desk, on_laptop, colleague = Client(), Client(), Client()
+    signed_in_with_code(at_desk, case_manager, app_of_case_manager, clock)
+    signed_in_with_code(on_laptop, case_manager, app_of_case_manager, clock)
+    sign_in(colleague, specialist.username)
+
+    at_desk.get(SET_UP)
+    new_phone = TOTPDevice.objects.get(user=case_manager, confirmed=False)
+    moved = at_desk.post(
+        SET_UP, {"password": PASSWORD, "code": totp_code(new_phone)}, follow=True
+    )
+
+    assert "You are signed out on your other devices." in moved.content.decode()
+    assert is_signed_in(at_desk)
+    assert at_desk.session[DEVICE_ID_SESSION_KEY] == new_phone.persistent_id
+    assert not is_signed_in(on_laptop)
+    assert is_signed_in(colleague)
+
+
+def test_with_the_requirement_the_session_that_moved_goes_on(
+    client: Client,
+    case_manager: User,
+    app_of_case_manager: TOTPDevice,
+    otp_required: None,
+    clock: time_machine.Traveller,
+) -> None:
+    signed_in_with_code(client, case_manager, app_of_case_manager, clock)
+    client.get(SET_UP)
+    new_phone = TOTPDevice.objects.get(user=case_manager, confirmed=False)
+
+    client.post(SET_UP, {"password": PASSWORD, "code": totp_code(new_phone)})
+
+    assert client.get(MEMBERS).status_code == 200
+
+
+def test_a_password_stored_again_under_a_newer_hasher_keeps_the_session(
+    client: Client,
+    case_manager: User,
+    app_of_case_manager: TOTPDevice,
+    clock: time_machine.Traveller,
+    settings: Settings,
+) -> None:
+    """Checking a password kept under an older hasher stores it again,
+    which changes the hash this session is checked against."""
+    signed_in_with_code(client, case_manager, app_of_case_manager, clock)
+    client.get(SET_UP)
+    new_phone = TOTPDevice.objects.get(user=case_manager, confirmed=False)
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+    client.post(SET_UP, {"password": PASSWORD, "code": wrong_code(new_phone)})
+
+    case_manager.refresh_from_db()
+    assert case_manager.password.startswith("scrypt$")
+    assert is_signed_in(client)
 
 
 # With OTP_REQUIRED (production).

@@ -7,13 +7,20 @@ empties every table, and the test runner flushes the database after each
 test that commits; so this command lifts the triggers for its own
 transaction only. PostgreSQL disables and enables them again; SQLite,
 which cannot disable a trigger, drops them and creates them again from
-their stored text. Whoever may run flush may drop triggers anyway.
+their stored text.
+
+It runs under the test settings only. Anywhere else, and above all in
+production, emptying the database is never wanted, and this command would
+do it past the very triggers that keep the access log and billed records
+as they were written: there it refuses, before touching the database.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
+from django.core.management.base import CommandError
 from django.core.management.commands import flush
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -24,10 +31,18 @@ TABLES = [
     "billing_claimline",
     "milestones_milestoneachievement",
 ]
+REFUSED = (
+    "flush empties every table, the access log and billed records included, "
+    "and runs only where settings.FLUSH_ALLOWED is on: the test settings. "
+    "Nothing was changed."
+)
 
 
 class Command(flush.Command):
     def handle(self, **options: Any) -> None:
+        if not getattr(settings, "FLUSH_ALLOWED", False):
+            raise CommandError(REFUSED)
+
         database = options["database"]
         connection = connections[database]
         with transaction.atomic(using=database), triggers_lifted(connection):
