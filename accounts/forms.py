@@ -110,4 +110,9 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         # In place of Django's clean(), which names the repeat.
         self.validate_passwords("new_password1", "new_password2")
         self.validate_password_for_user(self.user, "new_password1")
+        new_password = self.cleaned_data.get("new_password1")
+        if new_password and new_password == self.cleaned_data.get("old_password"):
+            self.add_error(
+                "new_password1", "Choose a password other than your current one."
+            )
         return self.cleaned_data

@@ -137,6 +137,21 @@ def test_the_new_password_typed_twice_must_match(
     assert case_manager.check_password(PASSWORD)
 
 
+def test_the_current_password_is_no_new_password(
+    client: Client, case_manager: User
+) -> None:
+    sign_in(client, case_manager.username)
+    before = case_manager.password
+
+    page = change(client, PASSWORD, PASSWORD)
+
+    assert errors_next_to_named(page, "new_password1") == (
+        "Choose a password other than your current one."
+    )
+    case_manager.refresh_from_db()
+    assert case_manager.password == before
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(client: Client) -> None:
     for answer in (client.get(CHANGE), client.post(CHANGE, {})):
         assert answer["Location"] == f"{reverse('accounts:sign-in')}?next={CHANGE}"
