@@ -147,6 +147,7 @@ def test_the_member_page_shows_the_month_without_an_amount(
 
     assert page.status_code == 200
     assert "May 2025" in page.content.decode()
+    assert "No fee schedule was in force for this month" in page.content.decode()
 
 
 def test_logging_coaching_in_that_month_is_refused_next_to_the_date(
