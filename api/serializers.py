@@ -305,7 +305,9 @@ class CoachingMonthSerializer(serializers.Serializer[Any]):
     earned_tier = serializers.IntegerField(allow_null=True)
     authorized_tier = serializers.IntegerField(allow_null=True)
     billable_tier = serializers.IntegerField(
-        allow_null=True, help_text="The lower of the earned and authorized tiers."
+        allow_null=True,
+        help_text="The lower of the earned and authorized tiers; null when "
+        "nothing is billable, or when no fee schedule was in force for the month.",
     )
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
     authorization_number = serializers.CharField(
