@@ -9,7 +9,10 @@ The renderer is shut in. Templates name the project's own files as
 ``data:`` images (charts), and refuses everything else, so a document never
 reaches the network or reads a file outside ``static/``. Fontconfig is
 pointed at ``documents/fonts.conf``, which lists only the fonts the project
-ships, so names render the same on every machine and no system font is read.
+ships (and one it installs, for Chinese, Japanese and Korean), so names
+render the same on every machine and no other system font is read. A
+character Noto Sans lacks, an Arabic or Burmese name or a check mark in a
+note, is drawn from the fallback fonts that file lists, in its order.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ CONFIDENTIALITY_NOTICE = (
 )
 
 _fontconfig_lock = threading.Lock()
+
+# The first line of every ToUnicode map WeasyPrint writes, and the end of a
+# line of it that maps a glyph to no text at all.
+_TO_UNICODE_START = b"/CIDInit /ProcSet findresource begin"
+_NO_TEXT = b" <>"
 
 
 @contextmanager
@@ -158,8 +166,28 @@ def render_pdf(
     with _project_fonts_only():
         fonts = FontConfiguration()
     page = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=ASSET_SCHEME)
-    pdf: bytes = page.write_pdf(font_config=fonts)
+    pdf: bytes = page.write_pdf(font_config=fonts, finisher=_map_glyphs_to_text)
     return pdf
+
+
+def _map_glyphs_to_text(document: Any, pdf: Any) -> None:
+    """Give every glyph of a shaped cluster a readable text mapping.
+
+    When a script draws one cluster as several glyphs (the Burmese vowel
+    "ေ" is drawn before its consonant in "မော"), WeasyPrint maps the
+    cluster's text to one glyph and the others to an empty string, which
+    the PDF format does not allow (Kozea/WeasyPrint#2841, open). Readers
+    then make a letter up from the glyph's number: "Ŵမော". Mapping those
+    glyphs to U+0000 instead makes PDFium, the reader of Chrome and of the
+    tests, leave them out, so a copied name reads as it was written.
+    """
+    for pdf_object in pdf.objects:
+        lines = getattr(pdf_object, "stream", None)
+        if not lines or lines[0] != _TO_UNICODE_START:
+            continue
+        for index, line in enumerate(lines):
+            if isinstance(line, bytes) and line.endswith(_NO_TEXT):
+                lines[index] = line.removesuffix(_NO_TEXT) + b" <0000>"
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

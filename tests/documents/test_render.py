@@ -1,6 +1,7 @@
 """The document renderer: fonts, header and footer, and nothing fetched from outside."""
 
 import datetime
+import logging
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,60 @@ def test_names_render_with_the_fonts_the_project_ships() -> None:
     text = pdf_text(pdf)
     for name in NAMES:
         assert name in text
-    # A character the shipped fonts lack (a check mark) stays a blank box:
-    # no font of the machine's is reached for, so every machine prints alike.
-    assert pdf_fonts(pdf) <= {"Portal-Sans", "Portal-Sans-Bold", "Portal-Sans-Italic"}
+    # Latin names need nothing but Noto Sans; the heading's check mark
+    # comes from a symbols font the project ships, never the machine's.
+    assert pdf_fonts(pdf) == {"Portal-Sans", "Portal-Sans-Bold", "Noto-Sans-Symbols2"}
+
+
+# Names from Iowa's refugee communities, in their own scripts, and the
+# symbols people type into notes.
+WORLD_NAMES = ["محمد 王芳 Zoë", "မောင် Ngũgĩ"]
+# Nepali, Tigrinya and Korean. PDFium reads a space into "कृ ष्ण", where a
+# vowel sign sits under its letter: they are checked without spaces.
+MORE_NAMES = ["कृष्ण", "ሰላም", "김민준"]
+SYMBOLS = "✓ → ≥ ≤ ★"
+FALLBACK_FONTS = {
+    "Noto-Sans-Arabic",
+    "Noto-Sans-Arabic-Bold",
+    "Noto-Sans-Myanmar",
+    "Noto-Sans-Myanmar-Bold",
+    "Noto-Sans-Devanagari",
+    "Noto-Sans-Devanagari-Bold",
+    "Noto-Sans-Ethiopic",
+    "Noto-Sans-Ethiopic-Bold",
+    "WenQuanYi-Micro-Hei",
+    "Noto-Sans-Math",
+    "Noto-Sans-Symbols2",
+}
+
+
+def test_names_in_other_scripts_print_in_the_fallback_fonts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+
+    names = [*WORLD_NAMES, *MORE_NAMES]
+
+    pdf = render_sample(names=names, note=f"{', '.join(names)}: {SYMBOLS}")
+
+    text = pdf_text(pdf)
+    # The heading (bold) and the note (regular) read back exactly as written.
+    assert f"{', '.join(WORLD_NAMES)}, " in text
+    assert f"{MORE_NAMES[-1]}: {SYMBOLS}" in text
+    assert ",".join(MORE_NAMES) + "✓" in text.replace(" ", "")
+    assert pdf_fonts(pdf) >= FALLBACK_FONTS
+    # No character was left without a font (drawn as an empty box).
+    assert [r.message for r in caplog.records if ".notdef" in r.message] == []
+
+
+def test_fallback_fonts_are_embedded_as_subsets() -> None:
+    plain = render_sample()
+
+    pdf = render_sample(names=[*NAMES, *WORLD_NAMES, *MORE_NAMES], note=SYMBOLS)
+
+    # Eleven fonts more, a few glyphs each, add some 11 kB: a whole font
+    # would be 200 kB or more, the Chinese one 5 MB.
+    assert len(pdf) - len(plain) < 30_000
 
 
 def test_every_page_has_the_header_footer_and_page_number() -> None:
@@ -101,3 +153,14 @@ def test_asset_paths_stay_inside_the_static_folder(name: str) -> None:
 def test_the_shipped_fonts_are_assets() -> None:
     assert asset_path("fonts/noto-sans/NotoSans-Regular.ttf").is_file()
     assert asset_path("documents/print.css").is_file()
+
+
+def test_every_shipped_font_comes_with_its_licence() -> None:
+    fonts = Path(__file__).parents[2] / "static" / "fonts"
+
+    folders = [folder for folder in fonts.iterdir() if folder.is_dir()]
+
+    assert len(folders) == 7
+    for folder in folders:
+        assert "SIL Open Font License" in (folder / "OFL.txt").read_text()
+        assert list(folder.glob("*.ttf")), folder.name
