@@ -48,7 +48,8 @@ class PlanRow:
     ``first_month`` and ``ongoing`` are the plan's "monthly total" columns:
     a milestone is paid once, in full, so it has no ongoing amount; a
     coaching tier pays the same every month it is in force. ``tier`` is set
-    for coaching rows only.
+    for coaching rows only. ``detail`` says what the row is ("Milestone
+    4"); ``authorization_number`` is printed after it, kept on one line.
     """
 
     service: Service
@@ -62,6 +63,7 @@ class PlanRow:
     rate: Decimal
     rate_per: str
     tier: int | None = None
+    authorization_number: str = ""
 
     @property
     def code(self) -> str:
@@ -183,8 +185,7 @@ def _milestone_rows(authorization: AuthorizationRound) -> list[PlanRow]:
         rows.append(
             PlanRow(
                 service=Service(line.service),
-                detail=f"Milestone {line.milestone} · authorization no. "
-                f"{line.authorization_number}",
+                detail=f"Milestone {line.milestone}",
                 begins_on=line.window_begins_on,
                 ends_on=line.window_ends_on,
                 first_month=line.amount,
@@ -193,6 +194,7 @@ def _milestone_rows(authorization: AuthorizationRound) -> list[PlanRow]:
                 units_per="",
                 rate=line.rate,
                 rate_per="",
+                authorization_number=line.authorization_number,
             )
         )
     return rows
@@ -207,8 +209,7 @@ def _coaching_row(period: CoachingPeriod) -> PlanRow:
         units, units_per, rate_per = 1, "a month", "a month"
     return PlanRow(
         service=TIER_SERVICES[period.tier],
-        detail=f"Long-term job coaching · authorization no. "
-        f"{period.authorization_number}",
+        detail="Long-term job coaching",
         begins_on=period.begins_on,
         ends_on=period.ends_on,
         first_month=monthly,
@@ -218,6 +219,7 @@ def _coaching_row(period: CoachingPeriod) -> PlanRow:
         rate=period.rate,
         rate_per=rate_per,
         tier=period.tier,
+        authorization_number=period.authorization_number,
     )
 
 

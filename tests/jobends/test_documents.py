@@ -1,6 +1,7 @@
 """The job-end form as a PDF: what it carries, who may download it, its cost."""
 
 import datetime
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +31,13 @@ from jobends.services import (
 from jobs.services import job_record
 from members.models import Member
 from providers.models import ProviderSite
-from tests.documents.pdf import pdf_pages, pdf_text
+from tests.documents.pdf import (
+    SIDE_MARGIN,
+    pdf_fonts,
+    pdf_pages,
+    pdf_text,
+    pdf_text_off_the_page,
+)
 from tests.factories import EpisodeFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -364,6 +371,52 @@ def test_long_notes_wrap_onto_a_second_page_with_its_header_and_footer(
     assert f"expected? Yes {folded(notes)} Did the duties change?" in text
     # A word wider than the page wraps inside it: every letter is still there.
     assert long_word in text.replace(" ", "")
+
+
+def test_a_long_address_in_how_it_ended_wraps_inside_the_margins(
+    completed: JobEnd, case_manager: User
+) -> None:
+    # Under the form's 200 characters, with an address that has no space.
+    other = (
+        "Posting withdrawn, see https://www.governmentjobs.com/careers/"
+        "desmoines/jobs/4412345/library-page-part-time"
+    )
+    completed.how_ended_other = other
+    completed.save()
+
+    pdf = job_end_form_pdf(completed, case_manager)
+
+    assert pdf_text_off_the_page(pdf, margin=SIDE_MARGIN) == []
+    text = form_text(pdf, case_manager)
+    assert f"HOW IT ENDED Other: {other}" in text.replace("/ ", "/")
+    assert "FIRST DAY 04/15/2026" in text
+
+
+def test_names_and_notes_in_other_scripts_print_as_written(
+    job_end: JobEnd,
+    member: Member,
+    specialist: User,
+    case_manager: User,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    member.first_name, member.last_name = "محمد 王芳 Zoë", "မောင် Ngũgĩ"
+    member.save()
+    write(job_end, specialist, Source.MEMBER, "Liked ✓ → ≥ ≤ ★ mornings", NOW)
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+
+    pdf = job_end_form_pdf(job_end, case_manager)
+
+    text = form_text(pdf, case_manager)
+    assert "MEMBER محمد 王芳 Zoë မောင် Ngũgĩ MEDICAID ID" in text
+    assert "Liked ✓ → ≥ ≤ ★ mornings" in text
+    assert {
+        "Noto-Sans-Arabic-Bold",
+        "WenQuanYi-Micro-Hei",
+        "Noto-Sans-Myanmar-Bold",
+        "Noto-Sans-Symbols2",
+        "Noto-Sans-Math",
+    } <= pdf_fonts(pdf)
+    assert [r.message for r in caplog.records if ".notdef" in r.message] == []
 
 
 def test_missing_perspectives_say_not_recorded_and_why_for_employer_and_ivrs(

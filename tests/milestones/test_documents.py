@@ -32,12 +32,22 @@ from milestones.documents import (
 )
 from milestones.models import AuthorizationRound, EvidenceDocument, MilestoneAchievement
 from milestones.rules import milestone_windows_propose
-from milestones.services import EvidenceUpload, achievement_log, achievement_void
+from milestones.services import (
+    EvidenceUpload,
+    MilestoneLineInput,
+    achievement_log,
+    achievement_void,
+)
 from payers.services_catalog import Service
 from providers.models import ProviderSite
-from tests.documents.pdf import pdf_text
+from tests.documents.pdf import (
+    SIDE_MARGIN,
+    pdf_lines,
+    pdf_text,
+    pdf_text_off_the_page,
+)
 from tests.factories import EpisodeFactory, MemberFactory
-from tests.milestones.helpers import authorize
+from tests.milestones.helpers import IOWA_EXAMPLE, authorize
 from tests.uploads import pdf, png
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +200,73 @@ def test_the_plan_shows_who_and_what_was_authorized(
     assert "AUTHORIZED BY Zoë Lindqvist" in text
     assert "Voided" not in text
     assert "Case manager signature" in text
+
+
+def test_authorization_numbers_keep_to_one_line_when_they_fit(
+    case_manager: User, member: Member
+) -> None:
+    # As the demo numbers them: these broke after "DEMO-" at the end of a line.
+    numbered = authorize(
+        case_manager,
+        member,
+        lines=[
+            MilestoneLineInput(n, IOWA_EXAMPLE[n], f"DEMO-PA-0177-{n}")
+            for n in (1, 2, 3, 4)
+        ],
+    )
+
+    lines = pdf_lines(service_plan_pdf(numbered, case_manager))
+
+    for n in (1, 2, 3, 4):
+        assert any(line.endswith(f"DEMO-PA-0177-{n}") for line in lines), n
+
+
+def test_long_unbroken_words_in_every_field_wrap_inside_the_margins(
+    case_manager: User, specialist: User, member: Member
+) -> None:
+    # Each field at or near its longest, without a space to break at.
+    member.first_name = "Wanjirũ" * 14
+    member.last_name = "Okonkwo-Baptiste" * 6
+    member.save()
+    address = "https://www.governmentjobs.com/careers/desmoines/jobs/4412345/" * 3
+    authorization = authorize(
+        case_manager,
+        member,
+        plan_reference="PCSP-" + "0123456789" * 5,
+        lines=[
+            MilestoneLineInput(n, IOWA_EXAMPLE[n], f"PA-{n}-" + "7" * 36)
+            for n in (1, 2, 3, 4)
+        ],
+    )
+    job = job_record(
+        actor=specialist,
+        member=member,
+        employer=address[:200],
+        title="Library-page-and-shelving-assistant" * 5,
+        first_day_on=APRIL_15,
+        hours_per_week=Decimal("20"),
+        hourly_wage=Decimal("15.50"),
+    )
+    achievement = achievement_log(
+        actor=specialist,
+        line=authorization.lines.get(milestone=2),
+        job=job,
+        evidence=[
+            EvidenceUpload(
+                EvidenceDocument.Kind.SERVICE_DOCUMENTATION,
+                pdf("Placement-notes-" * 12 + ".pdf"),
+            )
+        ],
+    )
+    achievement_void(actor=specialist, achievement=achievement, reason=address)
+    achievement.refresh_from_db()
+
+    plan = service_plan_pdf(authorization, case_manager)
+    packet = documentation_packet_pdf(achievement, specialist)
+
+    assert pdf_text_off_the_page(plan, margin=SIDE_MARGIN) == []
+    assert pdf_text_off_the_page(packet, margin=SIDE_MARGIN) == []
+    assert member.first_name in pdf_text(plan).replace(" ", "")
 
 
 def test_a_member_without_a_medicaid_id_says_so(
@@ -516,6 +593,23 @@ def test_a_voided_achievement_shows_as_voided(
     assert "Wrong job." in text
     assert "Voided: not billable" in text
     assert "Billable: inside the window" not in text
+
+
+def test_a_void_reason_without_a_final_period_stands_apart(
+    specialist: User, achievement: MilestoneAchievement
+) -> None:
+    achievement_void(
+        actor=specialist, achievement=achievement, reason="Logged on the wrong job"
+    )
+    achievement.refresh_from_db()
+
+    text = pdf_text(documentation_packet_pdf(achievement, specialist))
+
+    assert (
+        "Voided 12/01/2026 by José María O'Brien. It may not be billed. "
+        "Reason given: Logged on the wrong job"
+    ) in text
+    assert "wrong job It may" not in text
 
 
 def test_the_packet_of_a_voided_round_says_the_authorization_was_voided(
