@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import io
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from dashboards.metrics import (
@@ -187,7 +189,11 @@ def funnel_chart(funnel: Funnel) -> bytes:
 
 def money_chart(money: Money) -> bytes:
     """Monthly amounts stacked by payer, each payer with colour and hatching."""
-    title = "Milestones and coaching by month and payer"
+    return _svg(money_figure(money), "Milestones and coaching by month and payer")
+
+
+def money_figure(money: Money) -> Figure:
+    """The figure ``money_chart`` draws."""
     figure = _figure(4.6)
     axes = figure.add_subplot()
     _style(axes)
@@ -196,7 +202,7 @@ def money_chart(money: Money) -> bytes:
     payer_ids = {row.payer: row.payer_id for row in money.rows}
     if not money.months:
         _no_data(figure, "No months in the period.")
-        return _svg(figure, title)
+        return figure
 
     positions = list(range(len(money.months)))
     base = [0.0] * len(money.months)
@@ -242,13 +248,22 @@ def money_chart(money: Money) -> bytes:
             bbox_to_anchor=(1.0, 1.0),
         )
     axes.set_xticks(positions, [f"{month:%b}\n{month:%Y}" for month in money.months])
-    axes.set_ylim(0, (max(base) or 1) * 1.15)
     axes.set_ylabel("Amount", fontsize=FONT)
+    if not any(base):
+        # Nothing to scale: an axis of $0 would only repeat the message.
+        axes.set_ylim(0, 1)
+        axes.set_yticks([])
+        axes.set_xlim(-0.5, len(positions) - 0.5)
+        return figure
+
+    axes.set_ylim(0, max(base) * 1.15)
+    # Whole dollars only, so a small scale never reads "$0 $0 $1 $1".
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(
         FuncFormatter(lambda value, _: _short_dollars(value))
     )
     axes.grid(axis="y", color=GRID)
-    return _svg(figure, title)
+    return figure
 
 
 def _short_dollars(value: float) -> str:
@@ -265,14 +280,18 @@ def caseload_chart(caseloads: list[SpecialistCaseload]) -> bytes:
 
     Bars over the limit are hatched and end with "over the limit".
     """
-    title = "Caseload per specialist"
+    return _svg(caseload_figure(caseloads), "Caseload per specialist")
+
+
+def caseload_figure(caseloads: list[SpecialistCaseload]) -> Figure:
+    """The figure ``caseload_chart`` draws."""
     rows = list(reversed(caseloads))
     figure = _figure(max(2.6, 0.34 * len(rows) + 1.3))
     axes = figure.add_subplot()
     _style(axes)
     if not rows:
         _no_data(figure, "No specialists in scope.")
-        return _svg(figure, title)
+        return figure
 
     limit = rows[0].limit
     bars = axes.barh(
@@ -284,7 +303,7 @@ def caseload_chart(caseloads: list[SpecialistCaseload]) -> bytes:
         linewidth=0.6,
         height=0.65,
     )
-    for bar, row in zip(bars, rows, strict=True):
+    labels = [
         axes.annotate(
             f"{row.members}" + (" — over the limit" if row.is_over_limit else ""),
             (bar.get_width(), bar.get_y() + bar.get_height() / 2),
@@ -294,6 +313,8 @@ def caseload_chart(caseloads: list[SpecialistCaseload]) -> bytes:
             fontsize=FONT - 1,
             color=INK,
         )
+        for bar, row in zip(bars, rows, strict=True)
+    ]
     axes.axvline(limit, color=INK, linewidth=1.6, linestyle=(0, (6, 2)))
     axes.annotate(
         f"Fidelity limit: {limit}",
@@ -311,7 +332,34 @@ def caseload_chart(caseloads: list[SpecialistCaseload]) -> bytes:
     axes.set_xlabel("Members on the caseload", fontsize=FONT)
     axes.tick_params(axis="y", labelsize=FONT - 1)
     axes.grid(axis="x", color=GRID)
-    return _svg(figure, title)
+    _fit_bar_labels(figure, axes, labels)
+    return figure
+
+
+def _fit_bar_labels(figure: Figure, axes: Axes, labels: list[Annotation]) -> None:
+    """Widen the value axis until every label after its bar ends inside it.
+
+    The layout leaves room for the axes' own labels, not for text written
+    beside the bars, so a long "22 — over the limit" was cut off at the
+    figure's edge. Measured once laid out: a label's width in pixels does
+    not change with the axis, its bar's end does. Twice, as the new ticks
+    may change the layout a little.
+    """
+    for _ in range(2):
+        figure.draw_without_rendering()
+        frame = axes.get_window_extent()
+        low, high = axes.get_xlim()
+        needed = high
+        for label in labels:
+            end, _ = label.xy
+            bar_end = frame.x0 + frame.width * (end - low) / (high - low)
+            # The label, and the gap before it, must fit after the bar.
+            room = frame.width - (label.get_window_extent().x1 - bar_end)
+            if room > 0 and end > low:
+                needed = max(needed, low + (end - low) * frame.width / room)
+        if needed <= high:
+            return
+        axes.set_xlim(low, needed * 1.02)
 
 
 CHARTS = ("employment", "funnel", "money", "caseload")

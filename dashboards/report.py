@@ -17,33 +17,43 @@ the program's report (12 pages) takes 3.5 seconds, a provider's (8 pages)
 seconds. The metrics take a tenth of a second and drawing the four charts
 about one and a half; WeasyPrint takes the rest, most of it drawing the
 money chart's dotted and circled hatching again for every bar. So the
-page's link asks for the report; the worker renders it into the file
-storage, under the asking user's id and a random report id; a page says
-when it is ready and links to it. Only that user may open it, and a day
-later it is deleted.
+page's button asks for the report (a POST: asking makes something); the
+worker renders it into the file storage, under the asking user's id and a
+random report id, beside the filters it was asked with; a page says when
+it is ready and links to it. Asking again for the same filters within a
+few minutes hands back the same report. Only that user may open it, and a
+day later it is deleted.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
+import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 from core.dates import iowa_today
 from dashboards import charts
 from dashboards.forms import DashboardFilterForm
+from dashboards.metrics import coaching_summaries_as_of
+from dashboards.queue import REFRESH_AFTER
+from dashboards.rollups import coaching_months_refresh
 from dashboards.rules import percent
 from dashboards.scope import DashboardFilters, DashboardScope, dashboard_scope
 from dashboards.tables import TABLES, Figures, Table, amount, days, number
@@ -63,6 +73,17 @@ REPORTS_FOLDER = "dashboard-reports"
 REPORTS_KEPT_FOR = datetime.timedelta(days=1)
 REQUESTED_MARKER = "requested"
 FAILED_MARKER = "failed"
+# Asking again for the same filters within this time hands back the report
+# being made, or made, instead of queueing another: the worker renders one
+# report at a time, a few seconds each, and a figure a few minutes old is
+# what the person just saw on the page.
+REPORTS_REUSED_FOR = datetime.timedelta(minutes=5)
+# How long, and in what steps, a second identical request waits for the
+# first to be marked (``_one_request_at_a_time``).
+REQUEST_WAIT_SECONDS = 5.0
+REQUEST_WAIT_STEP = 0.1
+# How long each filter's name may be in a file name.
+FILENAME_HINT_LENGTH = 24
 
 # The dashboards, each a page of sections, each section with its tables.
 # Split so that each page reads a few of the large tables, not all of them:
@@ -242,12 +263,14 @@ def dashboard_report_render(
     """Render the report for a scope and filters the page's form validated.
 
     Every board the scope shows, in the page's order: each section's chart,
-    as an inline SVG image under a caption, and its tables. The queries
-    are the metrics' own, each made once, and at most three to name the
-    provider, county and payer chosen: none depends on how many rows the
-    tables hold.
+    as an inline SVG image under a caption, and its tables. Coaching
+    summaries missing or stale are brought up to date first. Then the
+    queries are one to see when they were, the metrics' own, each made
+    once, and at most three to name the provider, county and payer chosen:
+    none depends on how many rows the tables hold.
     """
     started = time.perf_counter()
+    _coaching_summaries_brought_up_to_date()
     figures = Figures(scope, filters)
     boards = [
         {
@@ -284,11 +307,42 @@ def dashboard_report_render(
     return pdf
 
 
+def _coaching_summaries_brought_up_to_date() -> None:
+    """Refresh the coaching summaries first if the Money board would ask to.
+
+    The board shows the summaries it has and queues a refresh when they
+    are missing or older than ``dashboards.queue.REFRESH_AFTER``, to appear
+    on a later look. A report is printed and kept, and is made by the
+    worker already, so it does that refresh itself and waits for it: it
+    never prints $0.00 of coaching not yet worked out. A first refresh is
+    a full one, a later one covers the changes. One query when fresh.
+    """
+    as_of = coaching_summaries_as_of()
+    if as_of is not None and timezone.now() - as_of < REFRESH_AFTER:
+        return
+    coaching_months_refresh(changed_only=as_of is not None)
+
+
 def dashboard_report_filename(filters: DashboardFilters) -> str:
-    """The report's file name: what it is and its period, never whom it counts."""
+    """The report's file name: what it is, its period and its filters.
+
+    A provider, county or payer chosen is named, shortened, so that two
+    reports of the same period keep apart in a download folder: never a
+    member, whom a report does not name. A query for each one chosen.
+    """
+    hints = []
+    if filters.provider_id is not None:
+        hints.append(ProviderSite.objects.get(pk=filters.provider_id).slug)
+    if filters.county_id is not None:
+        hints.append(slugify(County.objects.get(pk=filters.county_id).name))
+    if filters.payer_id is not None:
+        hints.append(slugify(Payer.objects.get(pk=filters.payer_id).short_name))
+    suffix = "".join(
+        f"-{hint[:FILENAME_HINT_LENGTH].strip('-')}" for hint in hints if hint
+    )
     return (
         f"ips-dashboard-report-{filters.period_from:%Y%m%d}-"
-        f"{filters.period_end:%Y%m%d}.pdf"
+        f"{filters.period_end:%Y%m%d}{suffix}.pdf"
     )
 
 
@@ -312,35 +366,51 @@ def filter_values(filters: DashboardFilters) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class StoredReport:
-    """Where a requested report stands, and its file name once ready."""
+    """Where a requested report stands, and its file name once ready.
+
+    ``filters`` are the plain values it was asked with (``filter_values``);
+    ``changed_at`` is when it was asked for, or made once ready.
+    """
 
     state: Literal["pending", "ready", "failed"]
     filename: str = ""
+    filters: Mapping[str, str] = field(default_factory=dict)
+    changed_at: datetime.datetime | None = None
 
 
 def _folder(user_id: int, report_id: str) -> str:
     return f"{REPORTS_FOLDER}/{user_id}/{report_id}"
 
 
-def _mark(user_id: int, report_id: str, marker: str) -> None:
-    default_storage.save(f"{_folder(user_id, report_id)}/{marker}", ContentFile(b""))
+def _mark(user_id: int, report_id: str, marker: str, content: bytes = b"") -> None:
+    default_storage.save(
+        f"{_folder(user_id, report_id)}/{marker}", ContentFile(content)
+    )
 
 
 def dashboard_report_request(user: User, filters: DashboardFilters) -> str:
     """Queue the rendering of the user's report; return the report's id.
+
+    When the user asked for the same filters less than ``REPORTS_REUSED_FOR``
+    ago and that report is still being made or is ready, its id is given
+    back and nothing is queued: asking ten times renders once. A report
+    that failed is asked for again.
 
     The task is sent once the request's transaction commits, with the
     user's id, the report id and the plain filter values only. If the
     broker cannot be reached, the report is marked failed at once, so its
     page says so instead of waiting for ever.
     """
-    report_id = str(uuid.uuid4())
-    _mark(user.pk, report_id, REQUESTED_MARKER)
-    kwargs = {
-        "user_id": user.pk,
-        "filters": filter_values(filters),
-        "report_id": report_id,
-    }
+    values = filter_values(filters)
+    with _one_request_at_a_time(user.pk, values):
+        earlier = _recent_report(user.pk, values)
+        if earlier is not None:
+            logger.info("Dashboard report %s asked for again.", earlier)
+            return earlier
+        report_id = str(uuid.uuid4())
+        _mark(user.pk, report_id, REQUESTED_MARKER, json.dumps(values).encode())
+
+    kwargs = {"user_id": user.pk, "filters": values, "report_id": report_id}
 
     def queue() -> None:
         try:
@@ -353,6 +423,55 @@ def dashboard_report_request(user: User, filters: DashboardFilters) -> str:
 
     transaction.on_commit(queue, robust=True)
     return report_id
+
+
+@contextmanager
+def _one_request_at_a_time(user_id: int, values: Mapping[str, str]) -> Iterator[None]:
+    """Hold off a second identical request until the first has been marked.
+
+    Without it, a double click's two requests could both look, both find
+    no report and both queue one. The cache is shared by the web
+    processes; a request waits at most ``REQUEST_WAIT_SECONDS`` for the
+    other, then goes ahead.
+    """
+    digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+    key = f"dashboards:report-request:{user_id}:{digest[:32]}"
+    is_held = False
+    for _ in range(int(REQUEST_WAIT_SECONDS / REQUEST_WAIT_STEP)):
+        is_held = cache.add(key, True, timeout=REQUEST_WAIT_SECONDS)
+        if is_held:
+            break
+        time.sleep(REQUEST_WAIT_STEP)
+    try:
+        yield
+    finally:
+        if is_held:
+            cache.delete(key)
+
+
+def _recent_report(user_id: int, values: Mapping[str, str]) -> str | None:
+    """The user's latest report with these filters that may be handed back.
+
+    One still being made, or one made, less than ``REPORTS_REUSED_FOR``
+    ago; None if there is none.
+    """
+    try:
+        report_ids, _ = default_storage.listdir(f"{REPORTS_FOLDER}/{user_id}")
+    except FileNotFoundError:
+        return None
+    newest_kept = timezone.now() - REPORTS_REUSED_FOR
+    candidates = []
+    for report_id in report_ids:
+        found = _stored(user_id, report_id)
+        if (
+            found is not None
+            and found.state != "failed"
+            and found.filters == values
+            and found.changed_at is not None
+            and found.changed_at >= newest_kept
+        ):
+            candidates.append((found.changed_at, report_id))
+    return max(candidates)[1] if candidates else None
 
 
 def dashboard_report_store(
@@ -379,30 +498,46 @@ def dashboard_report_store(
             user_id,
         )
         _mark(user_id, report_id, FAILED_MARKER)
-        return StoredReport("failed")
+        return StoredReport("failed", filters=filters)
     except Exception:
         _mark(user_id, report_id, FAILED_MARKER)
         raise
 
     filename = dashboard_report_filename(validated)
     default_storage.save(f"{_folder(user_id, report_id)}/{filename}", ContentFile(pdf))
-    return StoredReport("ready", filename)
+    return StoredReport("ready", filename, filters, timezone.now())
 
 
 def dashboard_report_get(user: User, report_id: str) -> StoredReport | None:
-    """Where the user's report stands; None for a report they did not ask for."""
+    """Where the user's report stands; None for a report they did not ask for.
+
+    Looks only in the user's own folder, so another person's report, or
+    an id that was never given out, is not found whoever asks.
+    """
+    return _stored(user.pk, report_id)
+
+
+def _stored(user_id: int, report_id: str) -> StoredReport | None:
+    folder = _folder(user_id, report_id)
     try:
-        _, files = default_storage.listdir(_folder(user.pk, report_id))
+        _, files = default_storage.listdir(folder)
     except FileNotFoundError:
         return None
+    if REQUESTED_MARKER not in files:
+        return None
+    with default_storage.open(f"{folder}/{REQUESTED_MARKER}", "rb") as marker:
+        # Reports asked for before the filters were kept have an empty marker.
+        filters = json.loads(marker.read() or b"{}")
+
+    def at(name: str) -> datetime.datetime:
+        return default_storage.get_modified_time(f"{folder}/{name}")
+
     if FAILED_MARKER in files:
-        return StoredReport("failed")
+        return StoredReport("failed", filters=filters, changed_at=at(FAILED_MARKER))
     for name in files:
         if name.endswith(".pdf"):
-            return StoredReport("ready", name)
-    if REQUESTED_MARKER in files:
-        return StoredReport("pending")
-    return None
+            return StoredReport("ready", name, filters, at(name))
+    return StoredReport("pending", filters=filters, changed_at=at(REQUESTED_MARKER))
 
 
 def dashboard_report_open(user: User, report_id: str) -> tuple[bytes, str] | None:
@@ -414,6 +549,32 @@ def dashboard_report_open(user: User, report_id: str) -> tuple[bytes, str] | Non
         f"{_folder(user.pk, report_id)}/{found.filename}", "rb"
     ) as stored:
         return stored.read(), found.filename
+
+
+def dashboard_report_filters_in_words(
+    user: User, report: StoredReport
+) -> list[tuple[str, str]]:
+    """The period and filters a report was asked with, as the report prints them.
+
+    Empty for a report whose filters were not kept. A provider, county or
+    payer named costs a query each.
+    """
+    values = report.filters
+    if not values.get("period_from") or not values.get("period_to"):
+        return []
+    filters = DashboardFilters(
+        period_from=datetime.date.fromisoformat(values["period_from"]),
+        period_to=datetime.date.fromisoformat(values["period_to"]),
+        as_of=iowa_today(),
+        provider_id=int(values["provider"]) if values.get("provider") else None,
+        county_id=int(values["county"]) if values.get("county") else None,
+        payer_id=int(values["payer"]) if values.get("payer") else None,
+    )
+    try:
+        providers = _provider_names(dashboard_scope(user), filters)
+    except PermissionDenied:
+        providers = []
+    return _filters_in_words(filters, providers)
 
 
 def _forget_old_reports() -> None:

@@ -17,6 +17,7 @@ import csv
 import uuid
 from collections.abc import Iterator
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from csp.constants import NONE
 from csp.decorators import csp_replace
@@ -30,7 +31,6 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -45,9 +45,11 @@ from dashboards.report import (
     board_sections,
     boards_visible,
     chart_svg,
+    dashboard_report_filters_in_words,
     dashboard_report_get,
     dashboard_report_open,
     dashboard_report_request,
+    filter_values,
 )
 from dashboards.scope import DashboardScope, dashboard_scope
 from dashboards.tables import COMPARISON_TABLES, TABLES, Figures, csv_filename
@@ -101,6 +103,7 @@ def dashboard_view(request: HttpRequest, board: str = "outcomes") -> HttpRespons
     context.update(
         filters=filters,
         query=filters_query(filters),
+        report_values=filter_values(filters),
         figures=figures,
         minimum_wage=IOWA_MINIMUM_WAGE,
     )
@@ -186,27 +189,30 @@ def chart_view(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_http_methods(["POST"])
 def report_download(request: HttpRequest) -> HttpResponse:
     """Ask for every dashboard of the user's scope as a PDF, under the filters.
 
-    The worker renders it (see dashboards.report); this answers with the
-    report's page, which says when it is ready. Bad filters get the page
-    with each problem named next to its field, as the page itself answers
-    them. A provider outside the user's scope is not found: the report
-    does not say whether such a provider exists.
+    A POST from the page's button, whose form carries the filters shown:
+    asking makes something, so no link, prefetch or reload asks by itself.
+    The worker renders it (see dashboards.report), unless the same filters
+    were asked for a few minutes ago; this answers with the report's page,
+    which says when it is ready. Bad filters get the page with each problem
+    named next to its field, as the page itself answers them. A provider
+    outside the user's scope is not found: the report does not say
+    whether such a provider exists.
     """
-    actor, scope, form = _form(request)
+    actor = cast(User, request.user)
+    scope = dashboard_scope(actor)
+    form = DashboardFilterForm(request.POST, scope=scope, as_of=iowa_today())
     if not form.is_valid():
         if "provider" in form.errors:
             raise Http404("No such provider.")
         context = _page_context(actor, scope, form, "outcomes")
         return render(request, "dashboards/dashboard.html", context, status=400)
 
-    filters = form.filters()
-    report_id = dashboard_report_request(actor, filters)
-    url = reverse("dashboards:report", args=[report_id])
-    return redirect(f"{url}?{filters_query(filters)}")
+    report_id = dashboard_report_request(actor, form.filters())
+    return redirect("dashboards:report", report_id)
 
 
 # Seconds between looks at a report still being rendered.
@@ -219,22 +225,27 @@ REPORT_CHECK_EVERY = 3
 def report_status(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     """A requested report's page: being prepared, ready, or failed.
 
-    While the report is prepared the page reloads itself every few
-    seconds; those reloads are the page's, not the person's, so they do
-    not keep an unattended session signed in (accounts.sessions).
+    Only the person who asked finds it: to anyone else, whatever their
+    role, it is not found, as an id never given out would be. While the
+    report is prepared the page reloads itself every few seconds; those
+    reloads are the page's, not the person's, so they do not keep an
+    unattended session signed in (accounts.sessions).
     """
-    actor, _, form = _form(request)
+    actor = cast(User, request.user)
     found = dashboard_report_get(actor, str(report_id))
     if found is None:
         raise Http404("No such report.")
-    # The query string is the filters the report was asked with, for the
-    # links back to the dashboard and to ask again.
-    query = filters_query(form.filters()) if form.is_valid() else ""
-    response = render(
-        request,
-        "dashboards/report_status.html",
-        {"report": found, "report_id": report_id, "query": query},
-    )
+    # The filters it was asked with, for the links back to the dashboard
+    # and the button that asks again.
+    chosen = {name: value for name, value in found.filters.items() if value}
+    context = {
+        "report": found,
+        "report_id": report_id,
+        "filters_in_words": dashboard_report_filters_in_words(actor, found),
+        "values": found.filters,
+        "query": urlencode(chosen),
+    }
+    response = render(request, "dashboards/report_status.html", context)
     if found.state == "pending":
         response["Refresh"] = str(REPORT_CHECK_EVERY)
     return response
@@ -243,9 +254,8 @@ def report_status(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def report_file(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
-    """A rendered report, for the user who asked for it only."""
-    actor, _, _ = _form(request)
-    opened = dashboard_report_open(actor, str(report_id))
+    """A rendered report, for the person who asked for it only (else not found)."""
+    opened = dashboard_report_open(cast(User, request.user), str(report_id))
     if opened is None:
         raise Http404("No such report, or not ready yet.")
     pdf, filename = opened

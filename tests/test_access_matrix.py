@@ -122,9 +122,9 @@ dashboards:board                  GET  302 403 200 200 200 403 403 200 200 302 3
 dashboards:chart                  GET  302 403 200 200 200 403 403 200 200 302 302
 dashboards:csv                    GET  302 403 200 200 200 403 403 200 200 302 302
 dashboards:home                   GET  302 403 200 200 200 403 403 200 200 302 302
-dashboards:report                 GET  302 403 200 404 404 403 403 404 404 302 302
-dashboards:report-file            GET  302 403 200 404 404 403 403 404 404 302 302
-dashboards:report-pdf             GET  302 403 302 302 302 403 403 302 302 302 302
+dashboards:report                 GET  302 404 200 404 404 404 404 404 404 302 302
+dashboards:report-file            GET  302 404 200 404 404 404 404 404 404 302 302
+dashboards:report-pdf             POST 302 403 302 302 302 403 403 302 302 302 302
 fidelity:provider                 GET  302 200 200 200 200 200 200 200 200 302 302
 fidelity:record                   GET  302 403 403 403 200 403 403 403 403 302 302
 fidelity:review                   GET  302 200 200 200 200 200 200 200 200 302 302

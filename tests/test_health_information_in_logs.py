@@ -264,7 +264,7 @@ def test_tasks_are_sent_ids_and_filters_never_a_members_details(
 
     with django_capture_on_commit_callbacks(execute=True):
         authorize(case_manager, member)  # queues the member's flag sweep
-        asked = report_client.get(reverse("dashboards:report-pdf"))
+        asked = report_client.post(reverse("dashboards:report-pdf"))
 
     assert asked.status_code == 302
     names = sorted(

@@ -157,7 +157,7 @@ def test_a_dashboard_report_page_reloading_itself_does_not_extend_the_idle_windo
     client: Client, supervisor: User, clock: time_machine.Traveller
 ) -> None:
     client.force_login(supervisor)
-    asked = client.get(reverse("dashboards:report-pdf"))
+    asked = client.post(reverse("dashboards:report-pdf"))
     assert asked.status_code == 302
 
     clock.shift(minutes(10))
