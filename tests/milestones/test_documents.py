@@ -234,7 +234,7 @@ def test_long_unbroken_words_in_every_field_wrap_inside_the_margins(
         member,
         plan_reference="PCSP-" + "0123456789" * 5,
         lines=[
-            MilestoneLineInput(n, IOWA_EXAMPLE[n], f"PA-{n}-" + "7" * 36)
+            MilestoneLineInput(n, IOWA_EXAMPLE[n], f"PA-{n}-" + "7" * 35)
             for n in (1, 2, 3, 4)
         ],
     )
