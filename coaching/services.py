@@ -16,6 +16,7 @@ from core.history import attribute_to
 from flags.queue import member_flags_refresh
 from members.models import Member
 from payers.models import Payer
+from payers.rules import authorization_payer_check
 from payers.selectors import FeeScheduleNotInForce, fee_quote_get
 from payers.services_catalog import Service
 from referrals.models import Episode
@@ -68,6 +69,7 @@ def coaching_period_authorize(
         raise ValidationError(
             {"authorization_number": "Enter the authorization number the payer issued."}
         )
+    authorization_payer_check(member.payer, payer)
     _check_begins_on(episode, payer, tier, begins_on)
     try:
         rate = fee_quote_get(payer, TIER_SERVICES[tier], authorized_on).rate

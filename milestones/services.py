@@ -41,6 +41,7 @@ from milestones.rules import (
 )
 from milestones.selectors import cap_lines_for_member, milestone_lines_awaiting
 from payers.models import Payer
+from payers.rules import authorization_payer_check
 from payers.selectors import FeeScheduleNotInForce, fee_quote_get
 from referrals.models import Episode
 
@@ -97,6 +98,7 @@ def authorization_round_create(
             "member's referral."
         )
 
+    authorization_payer_check(member.payer, payer)
     _check_lines(episode, lines)
     _check_meeting(episode, meeting, authorized_on)
     rates = _rates_on(payer, authorized_on, lines)
