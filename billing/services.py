@@ -16,7 +16,7 @@ from billing.selectors import cap_totals_for_members
 from coaching.models import CoachingPeriod
 from coaching.rules import TIER_SERVICES
 from coaching.selectors import coaching_month_for_members
-from core.dates import month_end, month_start
+from core.dates import add_months, iowa_today, month_end, month_start
 from core.history import attribute_to
 from milestones.models import MilestoneAchievement
 from providers.models import ProviderSite
@@ -115,6 +115,11 @@ def claim_lines_collect(
 
 
 @transaction.atomic
+def month_has_ended(month: datetime.date, today: datetime.date) -> bool:
+    """Whether a month (its first day) is over on ``today``, Iowa's calendar."""
+    return add_months(month_start(month), 1) <= today
+
+
 def claim_batch_create(
     *, actor: User, provider: ProviderSite, month: datetime.date
 ) -> ClaimBatch | None:
@@ -123,10 +128,19 @@ def claim_batch_create(
     Lines of a member-month over the monthly cap are held for review and
     kept out; released holds join the next batch. Returns None, with any
     new holds saved, when nothing is left to bill.
+
+    Only a month that has ended is billed (month_has_ended): coaching is
+    paid on the month's whole total, and the cap counts the whole month.
     """
     _own_provider(actor, provider)
-    ProviderSite.objects.select_for_update().get(pk=provider.pk)
     first = month_start(month)
+    if not month_has_ended(first, iowa_today()):
+        raise ValidationError(
+            f"{first:%B %Y} has not ended: it can be billed from "
+            f"{add_months(first, 1):%m/%d/%Y}. Its coaching is paid on the "
+            "month's whole total, and the monthly cap counts the whole month."
+        )
+    ProviderSite.objects.select_for_update().get(pk=provider.pk)
 
     fresh = claim_lines_collect(provider, first)
     totals = cap_totals_for_members(sorted({line.member_id for line in fresh}), first)

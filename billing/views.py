@@ -15,7 +15,12 @@ from access.policy import Action, record_member_read, require
 from accounts.models import User
 from billing.exports import batch_rows
 from billing.models import ClaimBatch, ClaimLine
-from billing.services import claim_batch_create, claim_line_release, claim_line_void
+from billing.services import (
+    claim_batch_create,
+    claim_line_release,
+    claim_line_void,
+    month_has_ended,
+)
 from core.dates import add_months, iowa_today, month_start
 from core.forms import MonthField
 from providers.models import ProviderSite
@@ -66,6 +71,7 @@ def billing_view(request: HttpRequest) -> HttpResponse:
             "next": add_months(month, 1),
             "batches": list(batches),
             "held": held,
+            "has_ended": month_has_ended(month, iowa_today()),
         },
     )
 
@@ -79,7 +85,11 @@ def batch_create_view(request: HttpRequest) -> HttpResponse:
         month = MonthField().clean(request.POST.get("month"))
     except ValidationError as error:
         raise Http404("No such month.") from error
-    batch = claim_batch_create(actor=actor, provider=provider, month=month)
+    try:
+        batch = claim_batch_create(actor=actor, provider=provider, month=month)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('billing:home')}?month={month:%Y-%m}")
     if batch is None:
         messages.info(
             request,

@@ -24,6 +24,7 @@ from billing.services import (
     claim_lines_collect,
 )
 from coaching.services import coaching_entry_log, coaching_period_authorize
+from core.dates import add_months
 from jobs.services import job_record
 from members.models import Member
 from milestones.models import AuthorizationRound
@@ -349,3 +350,90 @@ def test_collecting_a_months_lines_reads_in_a_fixed_number_of_queries(
         coached_member()
 
     assert reads() == few
+
+
+# Only a month that has ended is billed.
+
+
+@pytest.mark.parametrize("month", [D(2026, 12, 1), D(2027, 1, 1)])
+def test_a_month_that_has_not_ended_is_not_billed(
+    case_manager: User,
+    specialist: User,
+    supervisor: User,
+    provider_a: Any,
+    month: datetime.date,
+) -> None:
+    member, _ = member_with_round(case_manager, specialist, provider_a)
+    coaching_period_authorize(
+        actor=case_manager,
+        member=member,
+        payer=member.payer,
+        tier=2,
+        begins_on=D(2026, 11, 1),
+        authorization_number="CO-1",
+        authorized_on=D(2026, 10, 28),
+    )
+    coaching_entry_log(
+        actor=specialist,
+        member=member,
+        coached_on=D(2026, 12, 1),
+        minutes=45,
+        kind="worksite",
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        claim_batch_create(actor=supervisor, provider=provider_a, month=month)
+
+    assert refused.value.messages == [
+        f"{month:%B %Y} has not ended: it can be billed from "
+        f"{add_months(month, 1):%m/%d/%Y}. "
+        "Its coaching is paid on the month's whole total, and the monthly cap "
+        "counts the whole month."
+    ]
+    assert not ClaimBatch.objects.exists()
+    assert not ClaimLine.objects.exists()
+
+
+def test_the_last_month_is_billed_from_the_first_of_the_next(
+    case_manager: User, specialist: User, supervisor: User, provider_a: Any
+) -> None:
+    member, _ = member_with_round(case_manager, specialist, provider_a)
+    coaching_period_authorize(
+        actor=case_manager,
+        member=member,
+        payer=member.payer,
+        tier=2,
+        begins_on=D(2026, 11, 1),
+        authorization_number="CO-1",
+        authorized_on=D(2026, 10, 28),
+    )
+    coaching_entry_log(
+        actor=specialist,
+        member=member,
+        coached_on=D(2026, 11, 30),
+        minutes=45,
+        kind="worksite",
+    )
+
+    batch = claim_batch_create(
+        actor=supervisor, provider=provider_a, month=D(2026, 11, 1)
+    )
+
+    assert batch is not None
+    assert batch.lines.count() == 1
+
+
+def test_the_billing_page_offers_no_batch_for_this_month_and_refuses_one(
+    client: Client, supervisor: User
+) -> None:
+    client.force_login(supervisor)
+
+    page = client.get(reverse("billing:home"), {"month": "2026-12"}).content.decode()
+    refused = client.post(
+        reverse("billing:create-batch"), {"month": "2026-12"}, follow=True
+    ).content.decode()
+
+    assert "Make the claim batch" not in page
+    assert "December 2026 has not ended yet" in page
+    assert "December 2026 has not ended: it can be billed from 01/01/2027." in refused
+    assert not ClaimBatch.objects.exists()
