@@ -26,10 +26,12 @@ def name_fold(text: str) -> str:
     """Return a name as search compares it: no accents, case or apostrophes.
 
     "Zoë", "ZOE" and "zoe" fold alike; so do "Nguyễn" and "nguyen", and
-    "O’Brien", "O'Brien" and "OBrien". Hyphens count as spaces. Letters with
+    "O’Brien", "O'Brien" and "OBrien". Hyphens and commas count as spaces,
+    so "Nguyễn, Lan" (as lists show names) finds Lan Nguyễn. Letters with
     no plain-Latin form (such as "ß" → "ss") follow Unicode case folding.
     """
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = bare.translate(_APOSTROPHES).replace("-", " ").casefold()
+    bare = bare.translate(_APOSTROPHES).replace("-", " ").replace(",", " ")
+    bare = bare.casefold()
     return " ".join(bare.split())

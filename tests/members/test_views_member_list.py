@@ -81,6 +81,9 @@ def test_search_never_reaches_outside_the_scope(
         ("O\u2019Brien", "Sinead", "O'Brien"),
         ("obrien", "Sinead", "O'Brien"),
         ("ortega baines", "Luis", "Ortega-Baines"),
+        # As the lists show a name.
+        ("Nguyễn, Lan", "Lan", "Nguyễn"),
+        ("Ortega-Baines,Luis", "Luis", "Ortega-Baines"),
     ],
 )
 def test_name_search_ignores_accents_case_and_apostrophes(
