@@ -129,8 +129,9 @@ class ProjectAssetFetcher(URLFetcher):  # type: ignore[misc]
 
 
 def produced_at_text(moment: datetime.datetime) -> str:
+    """When a document was made, in Iowa time with its zone: 12/01/2026 9:05 AM CST."""
     local = timezone.localtime(moment)
-    return local.strftime("%m/%d/%Y %I:%M %p").replace(" 0", " ")
+    return local.strftime("%m/%d/%Y %I:%M %p %Z").replace(" 0", " ")
 
 
 def organization_name(user: Any) -> str:

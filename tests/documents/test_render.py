@@ -13,6 +13,7 @@ from documents.render import (
     AssetNotFound,
     ProjectAssetFetcher,
     asset_path,
+    produced_at_text,
     render_pdf,
 )
 from tests.documents.pdf import pdf_fonts, pdf_pages, pdf_text
@@ -115,7 +116,7 @@ def test_every_page_has_the_header_footer_and_page_number() -> None:
     for number, page in enumerate(pages, start=1):
         assert "IPS Portal" in page
         assert "Sample document" in page
-        assert "Produced 12/03/2026 2:05 PM by Rae Tester" in page
+        assert "Produced 12/03/2026 2:05 PM CST by Rae Tester" in page
         assert " ".join(CONFIDENTIALITY_NOTICE.split()) in page
         assert f"Page {number} of {len(pages)}" in page
 
@@ -164,3 +165,25 @@ def test_every_shipped_font_comes_with_its_licence() -> None:
     for folder in folders:
         assert "SIL Open Font License" in (folder / "OFL.txt").read_text()
         assert list(folder.glob("*.ttf")), folder.name
+
+
+UTC = datetime.UTC
+
+
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (
+            datetime.datetime(2026, 12, 3, 20, 5, tzinfo=datetime.UTC),
+            "12/03/2026 2:05 PM CST",
+        ),
+        (
+            datetime.datetime(2026, 7, 1, 14, 0, tzinfo=datetime.UTC),
+            "07/01/2026 9:00 AM CDT",
+        ),
+    ],
+)
+def test_the_time_produced_names_iowas_zone(
+    moment: datetime.datetime, text: str
+) -> None:
+    assert produced_at_text(moment) == text

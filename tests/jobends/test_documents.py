@@ -258,7 +258,7 @@ def form_text(pdf: bytes, reader: User) -> str:
     """
     pages = pdf_pages(pdf)
     running = [
-        f"{reader.organization.name} Job-end form Produced 12/01/2026 12:00 PM "
+        f"{reader.organization.name} Job-end form Produced 12/01/2026 12:00 PM CST "
         f"by {reader.get_full_name()}",
         folded(CONFIDENTIALITY_NOTICE),
     ]
