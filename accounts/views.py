@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -58,9 +59,20 @@ WRONG_CODE = (
     "That code is not right. Enter the newest code your app shows (if codes "
     "keep failing, set your phone's clock to update automatically)."
 )
+# For a moment after a wrong code the next one is not checked (django-otp's
+# throttling). Someone retyping quickly meets this after a single slip, so
+# the message stays calm.
+CODE_TOO_SOON = (
+    "That code came too soon after the last wrong one, so it was not "
+    "checked. Wait {wait}, then enter the newest code your app shows."
+)
+# From this many wrong codes in a row the wait is 16 seconds, doubling with
+# each more: no longer a slip, so the message says what to check.
+MANY_WRONG_CODES = 5
 TOO_MANY_CODES = (
-    "Too many wrong codes in a row. Wait {seconds} seconds, then enter the "
-    "newest code your app shows."
+    "Several wrong codes in a row. Wait {wait}, then enter the newest code "
+    "your app shows (if codes keep failing, set your phone's clock to update "
+    "automatically)."
 )
 SIGN_IN_AGAIN = "Your sign-in took too long to finish. Please sign in again."
 OTHER_SESSIONS_ENDED = "You are signed out on your other devices."
@@ -88,16 +100,29 @@ class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
 
+def _wait_text(seconds: int) -> str:
+    """Say how long to wait, rounded up: "1 second", "2 minutes"."""
+    if seconds < 60:
+        return f"{seconds} second{pluralize(seconds)}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{pluralize(minutes)}"
+
+
 def _throttled(device: TOTPDevice) -> str | None:
     """Why no code can be tried on this app just now, or None.
 
-    After each wrong code django-otp makes the next wait twice as long.
+    After each wrong code django-otp makes the next wait twice as long: 1
+    second after the first, then 2, 4, 8 and so on.
     """
     is_allowed, why = device.verify_is_allowed()
     if is_allowed or why is None:
         return None
+
     wait = why["locked_until"] - timezone.now()
-    return TOO_MANY_CODES.format(seconds=max(1, math.ceil(wait.total_seconds())))
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if why["failure_count"] < MANY_WRONG_CODES:
+        return CODE_TOO_SOON.format(wait=_wait_text(seconds))
+    return TOO_MANY_CODES.format(wait=_wait_text(seconds))
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,7 +210,9 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "is_signing_in": pending is not None,
-        "has_device": had_device,
+        # Only a signed-in person with an app gets here with one: in the
+        # middle of signing in they give its code instead.
+        "is_moving": had_device,
         "secret": _secret_text(device),
         "qr_code": _qr_code_svg(device),
         "issuer": settings.OTP_TOTP_ISSUER,

@@ -52,6 +52,12 @@ def app_of_case_manager(case_manager: User) -> TOTPDevice:
     )
 
 
+def button_texts(page: str) -> list[str]:
+    """The text of each submit button on the page, in order."""
+    buttons = re.findall(r"<button\b[^>]*>(.*?)</button>", page, re.S)
+    return [" ".join(button.split()) for button in buttons]
+
+
 def next_time_step(clock: time_machine.Traveller) -> None:
     """Move to the app's next code: each code is accepted once."""
     clock.shift(datetime.timedelta(seconds=30))
@@ -147,12 +153,89 @@ def test_wrong_codes_in_a_row_make_the_next_try_wait(
 
     too_soon = client.post(CODE_STEP, {"code": totp_code(app_of_case_manager)})
 
-    assert "Too many wrong codes in a row. Wait 1 seconds" in errors_next_to_named(
+    assert "so it was not checked" in errors_next_to_named(
         too_soon.content.decode(), "code"
     )
+    assert not is_signed_in(client)
     clock.shift(datetime.timedelta(seconds=2))
     after_code = client.post(CODE_STEP, {"code": totp_code(app_of_case_manager)})
     assert after_code["Location"] == reverse("accounts:home")
+
+
+def test_a_quick_retry_after_one_wrong_code_asks_to_wait_1_second(
+    client: Client,
+    case_manager: User,
+    app_of_case_manager: TOTPDevice,
+    clock: time_machine.Traveller,
+) -> None:
+    sign_in(client, case_manager.username)
+    client.post(CODE_STEP, {"code": wrong_code(app_of_case_manager)})
+
+    too_soon = client.post(CODE_STEP, {"code": wrong_code(app_of_case_manager)})
+
+    assert errors_next_to_named(too_soon.content.decode(), "code") == (
+        "That code came too soon after the last wrong one, so it was not "
+        "checked. Wait 1 second, then enter the newest code your app shows."
+    )
+
+
+def test_the_wait_doubles_with_a_second_wrong_code(
+    client: Client,
+    case_manager: User,
+    app_of_case_manager: TOTPDevice,
+    clock: time_machine.Traveller,
+) -> None:
+    sign_in(client, case_manager.username)
+    client.post(CODE_STEP, {"code": wrong_code(app_of_case_manager)})
+    clock.shift(datetime.timedelta(seconds=1))
+    client.post(CODE_STEP, {"code": wrong_code(app_of_case_manager)})
+
+    too_soon = client.post(CODE_STEP, {"code": wrong_code(app_of_case_manager)})
+
+    assert "Wait 2 seconds, then" in errors_next_to_named(
+        too_soon.content.decode(), "code"
+    )
+
+
+def test_five_wrong_codes_in_a_row_say_what_to_check(
+    client: Client,
+    case_manager: User,
+    app_of_case_manager: TOTPDevice,
+    clock: time_machine.Traveller,
+) -> None:
+    sign_in(client, case_manager.username)
+    client.post(CODE_STEP, {"code": wrong_code(app_of_case_manager)})
+    # Each time just long enough for the next code to be checked.
+    for wait in (1, 2, 4, 8):
+        clock.shift(datetime.timedelta(seconds=wait))
+        client.post(CODE_STEP, {"code": wrong_code(app_of_case_manager)})
+
+    too_soon = client.post(CODE_STEP, {"code": wrong_code(app_of_case_manager)})
+
+    assert errors_next_to_named(too_soon.content.decode(), "code") == (
+        "Several wrong codes in a row. Wait 16 seconds, then enter the newest "
+        "code your app shows (if codes keep failing, set your phone's clock to "
+        "update automatically)."
+    )
+
+
+def test_a_wait_of_a_minute_or_more_is_given_in_minutes(
+    client: Client,
+    case_manager: User,
+    app_of_case_manager: TOTPDevice,
+    clock: time_machine.Traveller,
+) -> None:
+    # Seven wrong codes in a row, the last just now: 64 seconds to wait.
+    app_of_case_manager.throttling_failure_count = 7
+    app_of_case_manager.throttling_failure_timestamp = NOW
+    app_of_case_manager.save()
+    sign_in(client, case_manager.username)
+
+    too_soon = client.post(CODE_STEP, {"code": totp_code(app_of_case_manager)})
+
+    assert "Wait 2 minutes, then" in errors_next_to_named(
+        too_soon.content.decode(), "code"
+    )
 
 
 def test_a_code_is_accepted_once_only(
@@ -267,6 +350,37 @@ def test_moving_to_a_new_phone_replaces_the_old_app_once_confirmed(
     client.post(SET_UP, {"password": PASSWORD, "code": totp_code(new_phone)})
 
     assert list(TOTPDevice.objects.filter(user=case_manager)) == [new_phone]
+
+
+def test_the_page_for_a_new_phone_says_it_moves_the_app_and_can_be_cancelled(
+    client: Client,
+    case_manager: User,
+    app_of_case_manager: TOTPDevice,
+    clock: time_machine.Traveller,
+) -> None:
+    signed_in_with_code(client, case_manager, app_of_case_manager, clock)
+
+    page = client.get(SET_UP).content.decode()
+
+    assert "<title>Move two-step sign-in to a new phone" in page
+    assert "<h1>Move two-step sign-in to a new phone</h1>" in page
+    assert "Move to this phone" in button_texts(page)
+    assert "Turn on two-step sign-in" not in button_texts(page)
+    assert f'href="{reverse("accounts:account")}">Cancel</a>' in page
+    assert "Set up two-step sign-in" not in page
+    assert "Not now" not in page
+
+
+def test_the_page_for_a_first_app_offers_to_turn_it_on_or_not_now(
+    client: Client, case_manager: User
+) -> None:
+    client.force_login(case_manager)
+
+    page = client.get(SET_UP).content.decode()
+
+    assert "<h1>Set up two-step sign-in</h1>" in page
+    assert "Turn on two-step sign-in" in button_texts(page)
+    assert f'href="{reverse("accounts:account")}">Not now</a>' in page
 
 
 def test_a_wrong_code_at_set_up_is_refused_next_to_the_field(
