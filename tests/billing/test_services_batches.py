@@ -355,15 +355,11 @@ def test_collecting_a_months_lines_reads_in_a_fixed_number_of_queries(
 # Only a month that has ended is billed.
 
 
-@pytest.mark.parametrize("month", [D(2026, 12, 1), D(2027, 1, 1)])
-def test_a_month_that_has_not_ended_is_not_billed(
-    case_manager: User,
-    specialist: User,
-    supervisor: User,
-    provider_a: Any,
-    month: datetime.date,
+def coached_on(
+    case_manager: User, specialist: User, provider: Any, day: datetime.date
 ) -> None:
-    member, _ = member_with_round(case_manager, specialist, provider_a)
+    """A member at tier 2 from November 1, coached 45 minutes on ``day``."""
+    member, _ = member_with_round(case_manager, specialist, provider)
     coaching_period_authorize(
         actor=case_manager,
         member=member,
@@ -374,12 +370,19 @@ def test_a_month_that_has_not_ended_is_not_billed(
         authorized_on=D(2026, 10, 28),
     )
     coaching_entry_log(
-        actor=specialist,
-        member=member,
-        coached_on=D(2026, 12, 1),
-        minutes=45,
-        kind="worksite",
+        actor=specialist, member=member, coached_on=day, minutes=45, kind="worksite"
     )
+
+
+@pytest.mark.parametrize("month", [D(2026, 12, 1), D(2027, 1, 1)])
+def test_a_month_that_has_not_ended_is_not_billed(
+    case_manager: User,
+    specialist: User,
+    supervisor: User,
+    provider_a: Any,
+    month: datetime.date,
+) -> None:
+    coached_on(case_manager, specialist, provider_a, D(2026, 12, 1))
 
     with pytest.raises(ValidationError) as refused:
         claim_batch_create(actor=supervisor, provider=provider_a, month=month)
@@ -397,23 +400,7 @@ def test_a_month_that_has_not_ended_is_not_billed(
 def test_the_last_month_is_billed_from_the_first_of_the_next(
     case_manager: User, specialist: User, supervisor: User, provider_a: Any
 ) -> None:
-    member, _ = member_with_round(case_manager, specialist, provider_a)
-    coaching_period_authorize(
-        actor=case_manager,
-        member=member,
-        payer=member.payer,
-        tier=2,
-        begins_on=D(2026, 11, 1),
-        authorization_number="CO-1",
-        authorized_on=D(2026, 10, 28),
-    )
-    coaching_entry_log(
-        actor=specialist,
-        member=member,
-        coached_on=D(2026, 11, 30),
-        minutes=45,
-        kind="worksite",
-    )
+    coached_on(case_manager, specialist, provider_a, D(2026, 11, 30))
 
     batch = claim_batch_create(
         actor=supervisor, provider=provider_a, month=D(2026, 11, 1)
