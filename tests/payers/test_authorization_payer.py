@@ -21,7 +21,7 @@ from coaching.services import coaching_period_authorize
 from members.models import Member
 from milestones.models import AuthorizationRound
 from payers.models import Payer
-from tests.factories import EpisodeFactory, MemberFactory
+from tests.api.read_builders import member_in_ips
 from tests.milestones.helpers import authorize
 from tests.pages import errors_next_to_named as errors_next_to
 
@@ -41,15 +41,8 @@ def frozen() -> Iterator[None]:
 
 
 @pytest.fixture
-def member(case_manager: User, specialist: User, provider_a: Any) -> Member:
-    member = MemberFactory(managing_organization=case_manager.organization)
-    EpisodeFactory(
-        member=member,
-        provider=provider_a,
-        specialist=specialist,
-        opened_on=datetime.date(2026, 1, 10),
-    )
-    return member
+def member(case_manager: User, specialist: User) -> Member:
+    return member_in_ips(case_manager, specialist)
 
 
 @pytest.fixture

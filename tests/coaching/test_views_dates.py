@@ -1,4 +1,8 @@
-"""The case manager's coaching authorization page: dates and billed months."""
+"""The coaching pages' dates: authorizing a tier, logging coaching.
+
+The case manager's authorization and the specialist's log both refuse days
+outside the member's time in IPS, next to the field.
+"""
 
 import datetime
 from collections.abc import Iterator
@@ -10,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from coaching.models import CoachingPeriod
+from coaching.models import CoachingEntry, CoachingPeriod
 from members.models import Member
 from tests.factories import EpisodeFactory, MemberFactory
 from tests.pages import errors_next_to_named as errors_next_to
@@ -101,3 +105,49 @@ def test_the_reason_field_is_not_shown_until_it_is_needed(
 
     assert page.status_code == 200
     assert 'name="after_billing_reason"' not in page.content.decode()
+
+
+# The specialist's coaching log
+
+
+def log_through_the_page(specialist: User, member: Member, coached_on: str) -> Any:
+    client = Client()
+    client.force_login(specialist)
+    return client.post(
+        reverse("coaching:log", args=[member.public_id]),
+        {"coached_on": coached_on, "minutes": "30", "kind": "worksite"},
+    )
+
+
+@pytest.mark.parametrize("coached_on", ["1900-01-01", "2025-05-15", "2026-11-21"])
+def test_a_day_before_the_member_joined_ips_is_refused_next_to_the_date(
+    specialist: User, member: Member, coached_on: str
+) -> None:
+    page = log_through_the_page(specialist, member, coached_on)
+
+    assert page.status_code == 200
+    assert errors_next_to(page.content.decode(), "coached_on") == (
+        "The date cannot be before the member joined IPS (11/22/2026)."
+    )
+    assert not CoachingEntry.objects.exists()
+
+
+def test_a_day_in_the_future_is_refused_next_to_the_date(
+    specialist: User, member: Member
+) -> None:
+    page = log_through_the_page(specialist, member, "2099-12-31")
+
+    assert page.status_code == 200
+    assert errors_next_to(page.content.decode(), "coached_on") == (
+        "The date cannot be in the future."
+    )
+    assert not CoachingEntry.objects.exists()
+
+
+def test_a_day_in_the_members_time_in_ips_is_logged(
+    specialist: User, member: Member
+) -> None:
+    page = log_through_the_page(specialist, member, "2026-11-22")
+
+    assert page.status_code == 302
+    assert CoachingEntry.objects.get().coached_on == datetime.date(2026, 11, 22)
